@@ -136,4 +136,26 @@ char *json_dump_compact(const json_t *v, size_t *len);
 /* Serialisation with keys in insertion order (what we send to clients). */
 char *json_dump_ordered(const json_t *v, size_t *len);
 
+/* ---- string-keyed hash map ------------------------------------------- */
+
+/* Open-addressing hash map from NUL-terminated string keys to pointers.  The
+ * map copies keys and never owns values.  Not thread-safe: callers lock. */
+typedef struct hmap {
+    struct hmap_slot *slots; /* cap entries; key NULL = empty, HMAP_TOMB = deleted */
+    size_t cap;              /* power of two, 0 before first insert */
+    size_t len;              /* live entries */
+    size_t used;             /* live + tombstones (drives resizing) */
+} hmap;
+
+void hmap_init(hmap *m);
+/* Free the map's slots and key copies (not the values). */
+void hmap_release(hmap *m);
+void *hmap_get(const hmap *m, const char *key);
+/* Insert or replace; returns the previous value or NULL. */
+void *hmap_put(hmap *m, const char *key, void *val);
+/* Remove; returns the removed value or NULL. */
+void *hmap_del(hmap *m, const char *key);
+/* Iterate: start with *pos = 0; returns false at the end. */
+bool hmap_next(const hmap *m, size_t *pos, const char **key, void **val);
+
 #endif /* EVERYNODE_CORE_H */

@@ -5,7 +5,6 @@
  * does): there is no meaningful recovery and checking every allocation
  * would bury the logic that matters.
  */
-#define _GNU_SOURCE
 #include "core.h"
 
 #include <stdio.h>

@@ -1,7 +1,6 @@
 /*
  * time.c -- clocks, RFC 3339 formatting/parsing and kubectl-style ages.
  */
-#define _GNU_SOURCE
 #include "core.h"
 
 #include <ctype.h>

@@ -1,0 +1,11 @@
+/*
+ * cmd.h -- the subcommands of the everynode binary.  Each takes the
+ * arguments after its name (argv[0] is the subcommand) and returns the
+ * process exit code.
+ */
+#ifndef EVERYNODE_CMD_H
+#define EVERYNODE_CMD_H
+
+int cmd_server(int argc, char **argv);
+
+#endif /* EVERYNODE_CMD_H */

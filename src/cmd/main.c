@@ -1,0 +1,53 @@
+/*
+ * main.c -- entry point of the single everynode binary: dispatches to the
+ * subcommands (server, agent, sim, up) declared in cmd.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+
+#define EVERYNODE_VERSION "0.1.0"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "everynode %s -- a lightweight, Kubernetes-compatible DaemonSet system\n"
+            "\n"
+            "Usage: everynode <command> [options]\n"
+            "\n"
+            "Commands:\n"
+            "  server   Kubernetes-compatible API server with its controllers and store\n"
+            "  agent    a node: registers, heartbeats, runs its pods (not yet available)\n"
+            "  sim      many simulated nodes in one process (not yet available)\n"
+            "  up       a whole local cluster on this machine (not yet available)\n"
+            "  version  print the version\n"
+            "\n"
+            "Run 'everynode <command> --help' for the options of a command.\n",
+            EVERYNODE_VERSION);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+        printf("everynode %s (Kubernetes API v1.32)\n", EVERYNODE_VERSION);
+        return 0;
+    }
+    if (!strcmp(argv[1], "server"))
+        return cmd_server(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "agent") || !strcmp(argv[1], "sim") || !strcmp(argv[1], "up")) {
+        fprintf(stderr, "everynode %s: not available in this version yet\n", argv[1]);
+        return 2;
+    }
+    fprintf(stderr, "everynode: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

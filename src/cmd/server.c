@@ -1,0 +1,294 @@
+/*
+ * server.c -- `everynode server`: opens the store in the data directory,
+ * loads the watch cache, creates the default namespaces, starts the
+ * controllers and the HTTP API, writes DIR/kubeconfig.yaml and
+ * DIR/node-token, then waits for SIGTERM/SIGINT and shuts down in reverse
+ * order.  This file is the one place that owns the server's parts.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "cache/cache.h"
+#include "cmd/cmd.h"
+#include "controller/controller.h"
+#include "core/core.h"
+#include "registry/registry.h"
+#include "store/store.h"
+
+/* Events kept in memory for watches resuming from an older revision. */
+#define SERVER_WATCH_HISTORY 50000
+/* Store change log kept for watch replay, in revisions. */
+#define SERVER_LOG_KEEP 200000
+
+/* Everything `everynode server` owns, in start-up order. */
+typedef struct server {
+    char *data_dir;        /* owned */
+    char *bind_address;    /* owned */
+    int port;
+    char *admin_token;     /* owned: token in kubeconfig.yaml */
+    char *node_token;      /* owned: token agents join with */
+    store *st;
+    cache *c;
+    registry reg;
+    controllers *ctrl;
+    api_server *api;
+} server;
+
+static void server_usage(FILE *f)
+{
+    fprintf(f, "Usage: everynode server [--data-dir DIR] [--bind-address ADDR] [--port N]\n"
+               "                        [--log-level debug|info|warn|error]\n"
+               "\n"
+               "Runs the Kubernetes-compatible API server, its controllers and its store.\n"
+               "\n"
+               "  --data-dir DIR       state, kubeconfig.yaml and node-token (default:\n"
+               "                       /var/lib/everynode/server as root,\n"
+               "                       ~/.local/share/everynode/server otherwise)\n"
+               "  --bind-address ADDR  address to listen on (default 127.0.0.1)\n"
+               "  --port N             port to listen on (default 6443)\n"
+               "  --log-level LEVEL    stderr log threshold (default info)\n");
+}
+
+static int mkdir_p(const char *path)
+{
+    char *tmp = xstrdup(path);
+    int rc = 0;
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0700) && errno != EEXIST)
+            rc = -1;
+        *p = '/';
+    }
+    if (mkdir(tmp, 0700) && errno != EEXIST)
+        rc = -1;
+    free(tmp);
+    return rc;
+}
+
+static char *default_data_dir(void)
+{
+    const char *home = getenv("HOME");
+    if (geteuid() == 0)
+        return xstrdup("/var/lib/everynode/server");
+    return xasprintf("%s/.local/share/everynode/server", home ? home : ".");
+}
+
+/* Read a token file, or create it with a new random token. */
+static char *load_token(const char *dir, const char *name)
+{
+    char *path = xasprintf("%s/%s", dir, name), buf[128] = {0};
+    FILE *f = fopen(path, "r");
+    char *tok = NULL;
+
+    if (f) {
+        if (fgets(buf, sizeof buf, f))
+            buf[strcspn(buf, "\r\n")] = '\0';
+        fclose(f);
+        if (buf[0])
+            tok = xstrdup(buf);
+    }
+    if (!tok) {
+        char a[40], b[40];
+        uid_new(a);
+        uid_new(b);
+        tok = xasprintf("%.8s%.4s%.4s%.4s%.12s%.8s", a, a + 9, a + 14, a + 19, a + 24, b);
+        f = fopen(path, "w");
+        if (f) {
+            fchmod(fileno(f), 0600);
+            fprintf(f, "%s\n", tok);
+            fclose(f);
+        }
+    }
+    free(path);
+    return tok;
+}
+
+static int write_kubeconfig(server *sv)
+{
+    const char *host = strcmp(sv->bind_address, "0.0.0.0") == 0 ? "127.0.0.1" : sv->bind_address;
+    char *path = xasprintf("%s/kubeconfig.yaml", sv->data_dir);
+    char *tmp = xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int rc = 0;
+
+    if (!f) {
+        rc = EN_IO;
+        goto out;
+    }
+    fchmod(fileno(f), 0600);
+    fprintf(f,
+            "apiVersion: v1\n"
+            "kind: Config\n"
+            "clusters:\n"
+            "- cluster:\n"
+            "    server: http://%s:%d\n"
+            "  name: everynode\n"
+            "contexts:\n"
+            "- context:\n"
+            "    cluster: everynode\n"
+            "    user: everynode-admin\n"
+            "  name: everynode\n"
+            "current-context: everynode\n"
+            "preferences: {}\n"
+            "users:\n"
+            "- name: everynode-admin\n"
+            "  user:\n"
+            "    token: %s\n",
+            host, api_port(sv->api), sv->admin_token);
+    if (fclose(f) != 0 || rename(tmp, path) != 0)
+        rc = EN_IO;
+out:
+    free(path);
+    free(tmp);
+    return rc;
+}
+
+/* Create the namespaces every cluster has. */
+static void bootstrap_namespaces(server *sv)
+{
+    static const char *names[] = {"default", "kube-system", "kube-public", "kube-node-lease"};
+    const kind_info *k = types_by_resource("", "v1", "namespaces");
+
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        json_t *obj = json_pack("{s:s,s:s,s:{s:s}}", "apiVersion", "v1", "kind", "Namespace",
+                                "metadata", "name", names[i]);
+        json_t *out = NULL;
+        reg_status st = {0};
+        cache_obj *have = cache_get(sv->c, k, "", names[i]);
+        if (!have && reg_create(&sv->reg, k, "", obj, NULL, &out, &st) && st.code != 409)
+            log_error("server", "creating namespace %s: %s", names[i], st.message);
+        cache_obj_unref(have);
+        reg_status_release(&st);
+        json_decref(out);
+        json_decref(obj);
+    }
+}
+
+static void server_release(server *sv)
+{
+    api_stop(sv->api);
+    ctrl_stop(sv->ctrl);
+    cache_close(sv->c);
+    store_close(sv->st);
+    free(sv->data_dir);
+    free(sv->bind_address);
+    free(sv->admin_token);
+    free(sv->node_token);
+}
+
+int cmd_server(int argc, char **argv)
+{
+    static const struct option opts[] = {{"data-dir", required_argument, NULL, 'd'},
+                                         {"bind-address", required_argument, NULL, 'b'},
+                                         {"port", required_argument, NULL, 'p'},
+                                         {"log-level", required_argument, NULL, 'l'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    server sv = {0};
+    api_config cfg = {0};
+    sigset_t sigs;
+    int opt, rc = 1, sig;
+
+    sv.port = 6443;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'd':
+            free(sv.data_dir);
+            sv.data_dir = xstrdup(optarg);
+            break;
+        case 'b':
+            free(sv.bind_address);
+            sv.bind_address = xstrdup(optarg);
+            break;
+        case 'p':
+            sv.port = atoi(optarg);
+            if (sv.port < 0 || sv.port > 65535) {
+                fprintf(stderr, "everynode server: invalid --port %s\n", optarg);
+                goto out;
+            }
+            break;
+        case 'l':
+            if (!strcmp(optarg, "debug"))
+                log_set_level(LOG_DEBUG);
+            else if (!strcmp(optarg, "warn"))
+                log_set_level(LOG_WARN);
+            else if (!strcmp(optarg, "error"))
+                log_set_level(LOG_ERROR);
+            break;
+        case 'h':
+            server_usage(stdout);
+            rc = 0;
+            goto out;
+        default:
+            server_usage(stderr);
+            rc = 2;
+            goto out;
+        }
+    }
+    if (!sv.data_dir)
+        sv.data_dir = default_data_dir();
+    if (!sv.bind_address)
+        sv.bind_address = xstrdup("127.0.0.1");
+    if (mkdir_p(sv.data_dir)) {
+        log_error("server", "cannot create data dir %s", sv.data_dir);
+        goto out;
+    }
+    /* Signals are taken synchronously by this thread; block them before
+     * any other thread starts so none of them receives one. */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    sv.admin_token = load_token(sv.data_dir, "admin-token");
+    sv.node_token = load_token(sv.data_dir, "node-token");
+    if (store_open(sv.data_dir, &sv.st)) {
+        log_error("server", "cannot open the store in %s", sv.data_dir);
+        goto out;
+    }
+    if (cache_open(sv.st, SERVER_WATCH_HISTORY, &sv.c)) {
+        log_error("server", "cannot load the cache");
+        goto out;
+    }
+    sv.reg.st = sv.st;
+    sv.reg.c = sv.c;
+    bootstrap_namespaces(&sv);
+    ctrl_start(&sv.reg, sv.c, &sv.ctrl);
+    cfg.bind_address = sv.bind_address;
+    cfg.port = sv.port;
+    cfg.token = sv.admin_token;
+    if (api_start(&cfg, &sv.reg, sv.c, &sv.api))
+        goto out;
+    if (write_kubeconfig(&sv)) {
+        log_error("server", "cannot write %s/kubeconfig.yaml", sv.data_dir);
+        goto out;
+    }
+    log_info("server", "serving on %s:%d; export KUBECONFIG=%s/kubeconfig.yaml", sv.bind_address,
+             api_port(sv.api), sv.data_dir);
+
+    for (;;) {
+        struct timespec wait = {.tv_sec = 30};
+        sig = sigtimedwait(&sigs, NULL, &wait);
+        if (sig == SIGTERM || sig == SIGINT)
+            break;
+        int64_t rev = store_revision(sv.st);
+        if (rev > SERVER_LOG_KEEP && rev - SERVER_LOG_KEEP > store_compacted_revision(sv.st))
+            store_compact(sv.st, rev - SERVER_LOG_KEEP);
+    }
+    log_info("server", "shutting down");
+    rc = 0;
+out:
+    server_release(&sv);
+    return rc;
+}
