@@ -72,8 +72,14 @@ cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --suppress=missingIncludeSystem --inline-suppr -Isrc src
 
-bench: $(BIN)
-	/usr/bin/python3 bench/run.py
+BENCH_BINS := $(BUILD)/bench/apibench
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -o $@ $< -lpthread
+
+bench: $(BIN) $(BENCH_BINS)
+	BUILD=$(BUILD) /usr/bin/python3 bench/run.py
 
 clean:
 	rm -rf build bin

@@ -46,7 +46,7 @@ struct cache_listener {
 
 struct cache {
     store *st;                     /* not owned */
-    store_watch *sw;               /* our subscription to the store */
+    store_watcher *sw;               /* our subscription to the store */
     pthread_rwlock_t lock;         /* see file comment */
     pthread_mutex_t rev_mu;        /* guards rev for waiters */
     pthread_cond_t rev_cv;         /* broadcast when rev advances */

@@ -19,6 +19,7 @@
 #include "cmd/cmd.h"
 #include "controller/controller.h"
 #include "core/core.h"
+#include "pki/pki.h"
 #include "registry/registry.h"
 #include "store/store.h"
 
@@ -34,6 +35,7 @@ typedef struct server {
     int port;
     char *admin_token;     /* owned: token in kubeconfig.yaml */
     char *node_token;      /* owned: token agents join with */
+    pki_bundle pki;        /* CA and serving certificate */
     store *st;
     cache *c;
     registry reg;
@@ -118,6 +120,7 @@ static int write_kubeconfig(server *sv)
     char *path = xasprintf("%s/kubeconfig.yaml", sv->data_dir);
     char *tmp = xasprintf("%s.tmp", path);
     FILE *f = fopen(tmp, "w");
+    char *ca = pki_base64(sv->pki.ca_pem);
     int rc = 0;
 
     if (!f) {
@@ -130,7 +133,8 @@ static int write_kubeconfig(server *sv)
             "kind: Config\n"
             "clusters:\n"
             "- cluster:\n"
-            "    server: http://%s:%d\n"
+            "    certificate-authority-data: %s\n"
+            "    server: https://%s:%d\n"
             "  name: everynode\n"
             "contexts:\n"
             "- context:\n"
@@ -143,10 +147,11 @@ static int write_kubeconfig(server *sv)
             "- name: everynode-admin\n"
             "  user:\n"
             "    token: %s\n",
-            host, api_port(sv->api), sv->admin_token);
+            ca, host, api_port(sv->api), sv->admin_token);
     if (fclose(f) != 0 || rename(tmp, path) != 0)
         rc = EN_IO;
 out:
+    free(ca);
     free(path);
     free(tmp);
     return rc;
@@ -183,6 +188,7 @@ static void server_release(server *sv)
     free(sv->bind_address);
     free(sv->admin_token);
     free(sv->node_token);
+    pki_release(&sv->pki);
 }
 
 int cmd_server(int argc, char **argv)
@@ -261,6 +267,13 @@ int cmd_server(int argc, char **argv)
         log_error("server", "cannot load the cache");
         goto out;
     }
+    {
+        const char *hosts[] = {sv.bind_address};
+        if (pki_ensure(sv.data_dir, hosts, 1, &sv.pki)) {
+            log_error("server", "cannot create TLS certificates in %s/tls", sv.data_dir);
+            goto out;
+        }
+    }
     sv.reg.st = sv.st;
     sv.reg.c = sv.c;
     bootstrap_namespaces(&sv);
@@ -268,6 +281,8 @@ int cmd_server(int argc, char **argv)
     cfg.bind_address = sv.bind_address;
     cfg.port = sv.port;
     cfg.token = sv.admin_token;
+    cfg.tls_cert_pem = sv.pki.cert_pem;
+    cfg.tls_key_pem = sv.pki.key_pem;
     if (api_start(&cfg, &sv.reg, sv.c, &sv.api))
         goto out;
     if (write_kubeconfig(&sv)) {

@@ -15,6 +15,9 @@
  * All functions leave `doc` and `patch` untouched and return a new document
  * in *out (caller decrefs).  On failure they return EN_INVALID with *err,
  * a new string in Kubernetes' wording that the caller frees.
+ * (Addition: patch_json returns EN_TOOLARGE, also with *err, for a patch of
+ * more than 10000 operations, which kube-apiserver answers with 413.
+ * *err is NULL on success; err itself may be NULL.)
  */
 #ifndef EVERYNODE_PATCH_H
 #define EVERYNODE_PATCH_H

@@ -424,6 +424,18 @@ out:
     return rc;
 }
 
+/* A JSON Patch that is an array of operation objects: failures applying it
+ * are Invalid (422); anything else is a malformed request (400). */
+static bool reg_json_patch_wellformed(json_t *patch)
+{
+    size_t i;
+    json_t *op;
+    if (!json_is_array(patch))
+        return false;
+    json_array_foreach(patch, i, op) if (!json_is_object(op)) return false;
+    return true;
+}
+
 static int reg_apply_patch(const kind_info *k, enum reg_patch_type type, json_t *old,
                            json_t *patch, json_t **res, reg_status *st)
 {
@@ -449,9 +461,12 @@ static int reg_apply_patch(const kind_info *k, enum reg_patch_type type, json_t 
     if (rc) {
         /* A patch that cannot apply is the client's error: JSON Patch
          * operations that fail are Invalid, malformed patches BadRequest. */
-        bool invalid = type == REG_PATCH_JSON && rc == EN_INVALID;
-        reg_fail(st, invalid ? 422 : 400, invalid ? "Invalid" : "BadRequest", "%s",
-                 err ? err : "the patch could not be applied");
+        bool invalid = type == REG_PATCH_JSON && rc == EN_INVALID && reg_json_patch_wellformed(patch);
+        if (rc == EN_TOOLARGE)
+            reg_fail(st, 413, "RequestEntityTooLarge", "%s", err ? err : "patch too large");
+        else
+            reg_fail(st, invalid ? 422 : 400, invalid ? "Invalid" : "BadRequest", "%s",
+                     err ? err : "the patch could not be applied");
         free(err);
         return -st->code;
     }

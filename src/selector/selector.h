@@ -37,6 +37,13 @@ int lsel_parse(const char *s, lsel **out, char **err);
  * *err on a bad operator/values combination.
  */
 int lsel_from_json(json_t *sel, lsel **out, char **err);
+/*
+ * Same, with error messages rooted at `path` (e.g. "spec.selector" gives
+ * "spec.selector.matchExpressions[0].values: Required value: ..."); path
+ * NULL roots them at the selector ("matchLabels: ...").  Validation is
+ * metav1's ValidateLabelSelector; several errors print as "[a, b]".
+ */
+int lsel_from_json_at(json_t *sel, const char *path, lsel **out, char **err);
 void lsel_free(lsel *sel);
 /* True when the selector has no requirements (matches everything). */
 bool lsel_is_empty(const lsel *sel);
@@ -83,6 +90,10 @@ const char *fsel_required_value(const fsel *sel, const char *field);
  * matchFields supports only metadata.name.  Operators In, NotIn, Exists,
  * DoesNotExist, Gt, Lt (Gt/Lt compare integers).  labels may be NULL.
  * Returns 0 with *match set, or EN_INVALID with *err for a malformed term.
+ * As upstream's lazy node selector, an invalid term is only reported when no
+ * valid term matched; node_selector NULL (no affinity) matches every node.
+ * matchFields are skipped when node_name is NULL or "" (upstream ignores
+ * them for nodes without a name).
  */
 int nsel_matches(json_t *node_selector, json_t *labels, const char *node_name, bool *match,
                  char **err);

@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 typedef struct store store;
-typedef struct store_watch store_watch;
+typedef struct store_watcher store_watcher;
 
 /* One key's current state. */
 typedef struct store_kv {
@@ -128,8 +128,8 @@ int store_delete(store *s, const char *key, int64_t expect_rev, int64_t *rev);
  * thread.  EN_COMPACTED if from_rev < store_compacted_revision().
  * *out is released with store_unwatch (which waits for a running callback).
  */
-int store_watch(store *s, int64_t from_rev, store_watch_fn fn, void *ctx, store_watch **out);
-void store_unwatch(store *s, store_watch *w);
+int store_watch(store *s, int64_t from_rev, store_watch_fn fn, void *ctx, store_watcher **out);
+void store_unwatch(store *s, store_watcher *w);
 
 /* Drop the history of changes at or below rev (never the current values). */
 int store_compact(store *s, int64_t rev);

@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+"""Run everynode's benchmarks and write docs/benchmarks.md (table + plot).
+
+Each benchmark starts its own real processes on 127.0.0.1, measures, stops
+them, and stores its figures in bench/results/<name>.json; the report is
+then rebuilt from every results file, so benchmarks can be re-run one at a
+time (`bench/run.py api`).  Targets come from the issues; the report says
+for each figure whether this machine met it.
+
+Usage: bench/run.py [api ...]     (default: all)
+Env:   BUILD=build/rel (where bin/ and bench/ binaries live)
+"""
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("BUILD", "build/rel")
+BIN = os.environ.get("EVERYNODE_BIN", os.path.join(ROOT, "bin", "everynode"))
+RESULTS = os.path.join(ROOT, "bench", "results")
+DOC = os.path.join(ROOT, "docs", "benchmarks.md")
+PLOT = os.path.join(ROOT, "docs", "benchmarks.png")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Server:
+    """A real `everynode server` in a temporary data dir."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="everynode-bench-")
+        self.port = free_port()
+        self.log = open(os.path.join(self.dir, "server.log"), "w")
+        self.proc = subprocess.Popen(
+            [BIN, "server", "--data-dir", self.dir, "--port", str(self.port)],
+            stdout=self.log, stderr=self.log)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(
+                        "http://127.0.0.1:%d/readyz" % self.port, timeout=1) as r:
+                    if r.read() == b"ok" and os.path.exists(self.kubeconfig):
+                        break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("server did not become ready")
+        with open(os.path.join(self.dir, "admin-token")) as f:
+            self.token = f.read().strip()
+
+    @property
+    def kubeconfig(self):
+        return os.path.join(self.dir, "kubeconfig.yaml")
+
+    def rss_kib(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        return 0
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def bench_api():
+    """Issue 2: durable creates/s, GET/LIST latency, watch fan-out."""
+    srv = Server()
+    try:
+        out = subprocess.run(
+            [os.path.join(ROOT, BUILD, "bench", "apibench"), "127.0.0.1",
+             str(srv.port), srv.token, "20000", "32", "20000", "200", "1000", "5"],
+            capture_output=True, text=True, timeout=600)
+        if out.returncode != 0:
+            raise RuntimeError("apibench failed: " + out.stderr)
+        res = json.loads(out.stdout)
+        res["server_peak_rss_mib"] = round(srv.rss_kib() / 1024.0, 1)
+    finally:
+        srv.stop()
+    return res
+
+
+BENCHES = {"api": bench_api}
+
+# (results key, figure key, label, unit, target, "min"|"max")
+ROWS = [
+    ("api", "creates_per_sec", "durable creates/s, 32 concurrent clients", "/s", 5000, "min"),
+    ("api", "get_p50_ms", "GET p50 (loopback)", "ms", None, None),
+    ("api", "get_p99_ms", "GET p99 (loopback)", "ms", 2.0, "max"),
+    ("api", "list500_p50_ms", "LIST 500 of 20,000 p50", "ms", None, None),
+    ("api", "list500_p99_ms", "LIST 500 of 20,000 p99", "ms", None, None),
+    ("api", "list_all_ms", "LIST all 20,000", "ms", None, None),
+    ("api", "watch_p99_ms", "event to 1,000 watchers, p99 over watchers", "ms", 100, "max"),
+    ("api", "watch_max_ms", "event to 1,000 watchers, slowest watcher", "ms", 100, "max"),
+    ("api", "server_peak_rss_mib", "server peak RSS after the API run", "MiB", None, None),
+]
+
+
+def load_results():
+    res = {}
+    if os.path.isdir(RESULTS):
+        for name in sorted(os.listdir(RESULTS)):
+            if name.endswith(".json"):
+                with open(os.path.join(RESULTS, name)) as f:
+                    res[name[:-5]] = json.load(f)
+    return res
+
+
+def write_plot(res):
+    api = res.get("api")
+    if not api or not shutil.which("gnuplot"):
+        return False
+    data = os.path.join(tempfile.mkdtemp(), "plot.dat")
+    # Each bar: measured / target (1.0 = exactly on target; lower is better
+    # for latencies, higher for throughput -> plot as "headroom").
+    bars = []
+    for key, fig, label, unit, target, kind in ROWS:
+        if target is None or key not in res or fig not in res[key]:
+            continue
+        v = res[key][fig]
+        headroom = (v / target) if kind == "min" else (target / v if v > 0 else 100)
+        bars.append((label.replace(" ", "_"), headroom))
+    with open(data, "w") as f:
+        for i, (label, h) in enumerate(bars):
+            f.write('%d "%s" %.3f\n' % (i, label, h))
+    script = """
+set terminal png size 900,420
+set output '%s'
+set title 'everynode vs. targets (headroom = how many times better than the target; >1 meets it)'
+set style fill solid 0.6
+set boxwidth 0.6
+set logscale y
+set yrange [0.1:*]
+set xtics rotate by -20 font ',8'
+set grid ytics
+plot '%s' using 1:3:xtic(2) with boxes notitle, 1 with lines lw 2 title 'target'
+""" % (PLOT, data)
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    return True
+
+
+def write_doc(res):
+    lines = [
+        "# Benchmarks",
+        "",
+        "Measured by `make bench` (bench/run.py) on the project's machine: %s, %d cores, "
+        "Linux %s. Every figure comes from real everynode processes on 127.0.0.1; "
+        "raw results are in bench/results/." % (platform.machine(), os.cpu_count(),
+                                                platform.release()),
+        "",
+        "| benchmark | figure | measured | target | met |",
+        "|---|---|---|---|---|",
+    ]
+    for key, fig, label, unit, target, kind in ROWS:
+        if key not in res or fig not in res[key]:
+            lines.append("| %s | %s | not measured | %s | |" % (
+                key, label, "%s %s" % (target, unit) if target else "-"))
+            continue
+        v = res[key][fig]
+        tgt = "-"
+        met = ""
+        if target is not None:
+            tgt = ("≥ " if kind == "min" else "< ") + "%g %s" % (target, unit)
+            met = "yes" if (v >= target if kind == "min" else v < target) else "**no**"
+        lines.append("| %s | %s | %s %s | %s | %s |" % (key, label, "%g" % v, unit, tgt, met))
+    if write_plot(res):
+        lines += ["", "![everynode against its targets](benchmarks.png)"]
+    for key in sorted(res):
+        lines += ["", "Raw `%s` results (%s):" % (key, res[key].get("_when", "")), "",
+                  "```json", json.dumps(res[key], indent=1, sort_keys=True), "```"]
+    with open(DOC, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def main():
+    names = sys.argv[1:] or list(BENCHES)
+    os.makedirs(RESULTS, exist_ok=True)
+    for name in names:
+        print("bench: running %s ..." % name, flush=True)
+        r = BENCHES[name]()
+        r["_when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        with open(os.path.join(RESULTS, name + ".json"), "w") as f:
+            json.dump(r, f, indent=1, sort_keys=True)
+        print(json.dumps(r, indent=1, sort_keys=True))
+    write_doc(load_results())
+    print("bench: wrote", DOC)
+
+
+if __name__ == "__main__":
+    main()
