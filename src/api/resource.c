@@ -483,7 +483,7 @@ static void handle_binding(api_server *s, api_req *rq, api_route *rt, api_resp *
                        rt->name);
         goto out;
     }
-    rc = reg_mutate(s->reg, rt->kind, rt->ns, rt->name, NULL, bind_mutate, &b, &st);
+    rc = reg_mutate(s->reg, rt->kind, rt->ns, rt->name, "binding", bind_mutate, &b, &st);
     if (rc) {
         api_resp_status(resp, &st);
     } else if (b.conflict) {

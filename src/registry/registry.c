@@ -297,7 +297,9 @@ static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, jso
     size_t len;
     int64_t rev;
     int rc;
-    bool status_only = subresource && strcmp(subresource, "status") == 0;
+    /* A binding changes only spec.nodeName, which pod updates may not. */
+    bool status_only = subresource && (strcmp(subresource, "status") == 0 ||
+                                       strcmp(subresource, "binding") == 0);
 
     next = reg_prepare_update(k, desired, old, subresource);
     types_default(k, next);

@@ -73,7 +73,8 @@ typedef struct reg_delete_opts {
 
 int reg_create(registry *r, const kind_info *k, const char *ns, json_t *obj,
                const reg_write_opts *o, json_t **out, reg_status *st);
-/* PUT.  subresource: NULL, "status" (or "finalize" for namespaces). */
+/* PUT.  subresource: NULL, "status", "finalize" (namespaces) or "binding"
+ * (pods: only spec.nodeName changes). */
 int reg_update(registry *r, const kind_info *k, const char *ns, const char *name, json_t *obj,
                const char *subresource, const reg_write_opts *o, json_t **out, reg_status *st);
 int reg_patch(registry *r, const kind_info *k, const char *ns, const char *name,

@@ -131,6 +131,14 @@ json_t *reg_prepare_update(const kind_info *k, json_t *desired, json_t *old,
             json_object_del(next, "status");
         return next;
     }
+    if (subresource && strcmp(subresource, "binding") == 0) {
+        /* Binding sets the node of an unbound pod and nothing else. */
+        next = json_deep_copy(old);
+        json_t *node = json_path(desired, "spec.nodeName");
+        if (json_is_string(node))
+            json_object_set(json_obj_ensure(next, "spec"), "nodeName", node);
+        return next;
+    }
     if (subresource && strcmp(subresource, "finalize") == 0) {
         next = json_deep_copy(old);
         json_t *f = json_path(desired, "spec.finalizers");

@@ -209,8 +209,9 @@ static bool image_wants_always(const char *image)
     for (bool first = true; p < image + name_len; first = false) {
         const char *q = memchr(p, '/', (size_t)(image + name_len - p));
         size_t n = q ? (size_t)(q - p) : (size_t)(image + name_len - p);
-        bool domainish = first && q && (memchr(p, '.', n) || memchr(p, ':', n) ||
-                                        (n == 9 && strncmp(p, "localhost", 9) == 0));
+        bool domainish =
+            first && q &&
+            (memchr(p, '.', n) || memchr(p, ':', n) || (n == 9 && strncmp(p, "localhost", 9) == 0));
         if (domainish ? !ref_domain(p, n) : !ref_component(p, n))
             return false;
         p += n + (q ? 1 : 0);
@@ -252,8 +253,8 @@ static void def_container(json_t *c)
 
     if (!json_is_object(c))
         return;
-    if (!get(c, "imagePullPolicy") ||
-        (json_is_string(get(c, "imagePullPolicy")) && !*json_string_value(get(c, "imagePullPolicy")))) {
+    if (!get(c, "imagePullPolicy") || (json_is_string(get(c, "imagePullPolicy")) &&
+                                       !*json_string_value(get(c, "imagePullPolicy")))) {
         json_t *img = get(c, "image");
         bool always = json_is_string(img) && image_wants_always(json_string_value(img));
         json_object_set_new(c, "imagePullPolicy", json_string(always ? "Always" : "IfNotPresent"));
@@ -261,7 +262,10 @@ static void def_container(json_t *c)
     def_str(c, "terminationMessagePath", "/dev/termination-log");
     def_str(c, "terminationMessagePolicy", "File");
     ports = get(c, "ports");
-    json_array_foreach(ports, i, e) def_str(e, "protocol", "TCP");
+    json_array_foreach(ports, i, e)
+    {
+        def_str(e, "protocol", "TCP");
+    }
     env = get(c, "env");
     json_array_foreach(env, i, e)
     {
@@ -284,18 +288,43 @@ static void def_downward_items(json_t *items)
 {
     json_t *it;
     size_t i;
-    json_array_foreach(items, i, it) def_str(get(it, "fieldRef"), "apiVersion", "v1");
+    json_array_foreach(items, i, it)
+    {
+        def_str(get(it, "fieldRef"), "apiVersion", "v1");
+    }
 }
 
-static const char *const volume_sources[] = {
-    "hostPath",  "emptyDir",  "gcePersistentDisk", "awsElasticBlockStore",
-    "gitRepo",   "secret",    "nfs",               "iscsi",
-    "glusterfs", "persistentVolumeClaim", "rbd",   "flexVolume",
-    "cinder",    "cephfs",    "flocker",           "downwardAPI",
-    "fc",        "azureFile", "configMap",         "vsphereVolume",
-    "quobyte",   "azureDisk", "photonPersistentDisk", "projected",
-    "portworxVolume", "scaleIO", "storageos",     "csi",
-    "ephemeral", "image",     NULL};
+static const char *const volume_sources[] = {"hostPath",
+                                             "emptyDir",
+                                             "gcePersistentDisk",
+                                             "awsElasticBlockStore",
+                                             "gitRepo",
+                                             "secret",
+                                             "nfs",
+                                             "iscsi",
+                                             "glusterfs",
+                                             "persistentVolumeClaim",
+                                             "rbd",
+                                             "flexVolume",
+                                             "cinder",
+                                             "cephfs",
+                                             "flocker",
+                                             "downwardAPI",
+                                             "fc",
+                                             "azureFile",
+                                             "configMap",
+                                             "vsphereVolume",
+                                             "quobyte",
+                                             "azureDisk",
+                                             "photonPersistentDisk",
+                                             "projected",
+                                             "portworxVolume",
+                                             "scaleIO",
+                                             "storageos",
+                                             "csi",
+                                             "ephemeral",
+                                             "image",
+                                             NULL};
 
 static void def_volume(json_t *vol)
 {
@@ -361,9 +390,16 @@ void types__default_pod_spec(json_t *spec)
         json_object_set_new(spec, "securityContext", json_object());
     def_ptr_int(spec, "terminationGracePeriodSeconds", 30);
     def_str(spec, "schedulerName", "default-scheduler");
-    json_array_foreach(get(spec, "volumes"), i, e) def_volume(e);
-    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++)
-        json_array_foreach(get(spec, lists[l]), i, e) def_container(e);
+    json_array_foreach(get(spec, "volumes"), i, e)
+    {
+        def_volume(e);
+    }
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+        json_array_foreach(get(spec, lists[l]), i, e)
+        {
+            def_container(e);
+        }
+    }
     def_resource_list(get(spec, "overhead"));
 }
 
@@ -386,8 +422,11 @@ static void def_pod_only(json_t *spec)
             /* Requests default to limits (pods only, not templates). */
             if (json_is_object(lim) && json_object_size(lim) > 0) {
                 req = ensure(res, "requests");
-                json_object_foreach(lim, k, q) if (req && !json_object_get(req, k))
-                    json_object_set(req, k, q);
+                json_object_foreach(lim, k, q)
+                {
+                    if (req && !json_object_get(req, k))
+                        json_object_set(req, k, q);
+                }
             }
             if (!host_net)
                 continue;
@@ -506,8 +545,8 @@ void types__default_service(json_t *obj)
     if (type && (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer") ||
                  json_array_size(get(spec, "externalIPs")) > 0))
         def_str(spec, "externalTrafficPolicy", "Cluster");
-    if (type && (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer") ||
-                 !strcmp(type, "ClusterIP")))
+    if (type &&
+        (!strcmp(type, "NodePort") || !strcmp(type, "LoadBalancer") || !strcmp(type, "ClusterIP")))
         def_ptr_str(spec, "internalTrafficPolicy", "Cluster");
     if (type && !strcmp(type, "LoadBalancer"))
         def_ptr_bool(spec, "allocateLoadBalancerNodePorts", true);

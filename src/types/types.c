@@ -13,8 +13,8 @@
 
 #include "types/types_int.h"
 
-static const char *const verbs_all[] = {"create", "delete", "deletecollection", "get", "list",
-                                        "patch",  "update", "watch",            NULL};
+static const char *const verbs_all[] = {
+    "create", "delete", "deletecollection", "get", "list", "patch", "update", "watch", NULL};
 static const char *const verbs_namespace[] = {"create", "delete", "get",   "list",
                                               "patch",  "update", "watch", NULL};
 static const char *const verbs_read_only[] = {"get", "list", "watch", NULL};
@@ -44,22 +44,24 @@ static const kind_info kinds[] = {
      "controllerrevision", true, NULL, NULL, false, false, false, verbs_all},
     {"apps", "v1", "DaemonSet", "DaemonSetList", "daemonsets", "daemonset", true, sn_daemonset,
      cat_all, true, true, false, verbs_all},
-    {"coordination.k8s.io", "v1", "Lease", "LeaseList", "leases", "lease", true, NULL, NULL,
-     false, false, false, verbs_all},
+    {"coordination.k8s.io", "v1", "Lease", "LeaseList", "leases", "lease", true, NULL, NULL, false,
+     false, false, verbs_all},
 };
 
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
 static const enum types_kind kind_ids[NKINDS] = {
-    TK_EVENT, TK_NAMESPACE,           TK_NODE,      TK_POD,
+    TK_EVENT,   TK_NAMESPACE,           TK_NODE,      TK_POD,
     TK_SERVICE, TK_CONTROLLER_REVISION, TK_DAEMONSET, TK_LEASE,
 };
 static const char *const api_versions[NKINDS] = {
     "v1", "v1", "v1", "v1", "v1", "apps/v1", "apps/v1", "coordination.k8s.io/v1",
 };
 static const char *const qualified[NKINDS] = {
-    "events",  "namespaces",           "nodes",           "pods",
-    "services", "controllerrevisions.apps", "daemonsets.apps", "leases.coordination.k8s.io",
+    "events",          "namespaces",
+    "nodes",           "pods",
+    "services",        "controllerrevisions.apps",
+    "daemonsets.apps", "leases.coordination.k8s.io",
 };
 
 const kind_info *types_all(size_t *n)
@@ -85,7 +87,8 @@ enum types_kind types__kind_id(const kind_info *k)
 
 static bool group_version_is(const kind_info *k, const char *group, const char *version)
 {
-    return strcmp(k->group, group ? group : "") == 0 && (!version || strcmp(k->version, version) == 0);
+    return strcmp(k->group, group ? group : "") == 0 &&
+           (!version || strcmp(k->version, version) == 0);
 }
 
 const kind_info *types_by_resource(const char *group, const char *version, const char *resource)
@@ -146,8 +149,7 @@ void types_default(const kind_info *k, json_t *obj)
     }
 }
 
-int types_validate(const kind_info *k, json_t *obj, json_t *old, bool status_only,
-                   json_t **causes)
+int types_validate(const kind_info *k, json_t *obj, json_t *old, bool status_only, json_t **causes)
 {
     vctx v;
     int rc = 0;

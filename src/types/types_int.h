@@ -182,8 +182,7 @@ void types__validate_nonneg(vctx *v, json_t *parent, const char *key);
 /* A resource list (requests/limits/capacity) at key; quantities must parse
  * and be non-negative.  Container resource names are checked when
  * container_names is set. */
-void types__validate_resource_list(vctx *v, json_t *parent, const char *key,
-                                   bool container_names);
+void types__validate_resource_list(vctx *v, json_t *parent, const char *key, bool container_names);
 /* Container ResourceRequirements at the current path: both lists, requests
  * against limits, non-overcommitable resources, hugepages. */
 void types__validate_requirements(vctx *v, json_t *res);

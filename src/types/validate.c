@@ -82,9 +82,8 @@ static void add_cause(vctx *v, const char *reason, const char *child, char *mess
     size_t mark = v->path.len;
     if (child)
         types__v_push(v, child);
-    json_array_append_new(v->causes,
-                          json_pack("{s:s,s:s,s:s}", "reason", reason, "message", message,
-                                    "field", v->path.buf ? v->path.buf : ""));
+    json_array_append_new(v->causes, json_pack("{s:s,s:s,s:s}", "reason", reason, "message",
+                                               message, "field", v->path.buf ? v->path.buf : ""));
     types__v_pop(v, mark);
     free(message);
 }
@@ -428,7 +427,10 @@ char *types__go_strmap(json_t *map)
     if (!json_is_object(map))
         return xstrdup("map[string]string(nil)");
     keys = xcalloc(json_object_size(map) + 1, sizeof *keys);
-    json_object_foreach(map, k, val) keys[n++] = k;
+    json_object_foreach(map, k, val)
+    {
+        keys[n++] = k;
+    }
     qsort(keys, n, sizeof *keys, cmp_keys);
     sbuf_init(&sb);
     sbuf_puts(&sb, "map[string]string{");
@@ -798,8 +800,11 @@ static bool str_in_array(json_t *arr, const char *s)
 {
     json_t *e;
     size_t i;
-    json_array_foreach(arr, i, e) if (json_is_string(e) && strcmp(json_string_value(e), s) == 0)
-        return true;
+    json_array_foreach(arr, i, e)
+    {
+        if (json_is_string(e) && strcmp(json_string_value(e), s) == 0)
+            return true;
+    }
     return false;
 }
 
@@ -819,13 +824,16 @@ void types__validate_meta_update(vctx *v, json_t *obj, json_t *old)
     if (!json_is_object(meta) || !json_is_object(ometa))
         goto out_pop;
     if (json_object_get(ometa, "deletionTimestamp")) {
-        json_t *nf = json_object_get(meta, "finalizers"), *of = json_object_get(ometa, "finalizers");
+        json_t *nf = json_object_get(meta, "finalizers"),
+               *of = json_object_get(ometa, "finalizers");
         json_t *extra = json_array(), *e;
         size_t i;
-        json_array_foreach(nf, i, e) if (json_is_string(e) &&
-                                         !str_in_array(of, json_string_value(e)) &&
-                                         !str_in_array(extra, json_string_value(e)))
-            json_array_append(extra, e);
+        json_array_foreach(nf, i, e)
+        {
+            if (json_is_string(e) && !str_in_array(of, json_string_value(e)) &&
+                !str_in_array(extra, json_string_value(e)))
+                json_array_append(extra, e);
+        }
         if (json_array_size(extra)) {
             char *list = types__go_strslice(extra);
             char *detail = xasprintf("no new finalizers can be added if the object is being "
@@ -839,7 +847,8 @@ void types__validate_meta_update(vctx *v, json_t *obj, json_t *old)
     }
     if (json_integer_value(json_object_get(meta, "generation")) <
         json_integer_value(json_object_get(ometa, "generation")))
-        types__v_invalid_int(v, "generation", json_integer_value(json_object_get(meta, "generation")),
+        types__v_invalid_int(v, "generation",
+                             json_integer_value(json_object_get(meta, "generation")),
                              "must not be decremented");
     s = json_string_value(json_object_get(meta, "name"));
     os = json_string_value(json_object_get(ometa, "name"));
@@ -862,8 +871,8 @@ void types__validate_meta_update(vctx *v, json_t *obj, json_t *old)
     }
     dt = json_object_get(meta, "deletionGracePeriodSeconds");
     odt = json_object_get(ometa, "deletionGracePeriodSeconds");
-    if (json_is_integer(dt) && !(json_is_integer(odt) && json_integer_value(odt) ==
-                                                              json_integer_value(dt)))
+    if (json_is_integer(dt) &&
+        !(json_is_integer(odt) && json_integer_value(odt) == json_integer_value(dt)))
         types__v_invalid_int(v, "deletionGracePeriodSeconds", json_integer_value(dt),
                              "field is immutable");
 out_pop:
@@ -913,7 +922,8 @@ void types__validate_label_selector(vctx *v, json_t *sel, bool strict_values)
         } else if (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist")) {
             if (nvals > 0)
                 types__v_forbidden(
-                    v, "values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+                    v, "values",
+                    "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
         } else {
             types__v_invalid_str(v, "operator", op, "not a valid selector operator");
         }
@@ -1068,12 +1078,27 @@ static bool is_integer_resource(const char *n)
 
 static bool is_standard_resource(const char *n)
 {
-    static const char *const std[] = {
-        "cpu",           "memory",          "ephemeral-storage",      "requests.cpu",
-        "requests.memory", "requests.ephemeral-storage", "limits.cpu", "limits.memory",
-        "limits.ephemeral-storage", "pods", "quota", "services", "replicationcontrollers",
-        "resourcequotas", "secrets", "persistentvolumeclaims", "storage", "requests.storage",
-        "services.nodeports", "services.loadbalancers", NULL};
+    static const char *const std[] = {"cpu",
+                                      "memory",
+                                      "ephemeral-storage",
+                                      "requests.cpu",
+                                      "requests.memory",
+                                      "requests.ephemeral-storage",
+                                      "limits.cpu",
+                                      "limits.memory",
+                                      "limits.ephemeral-storage",
+                                      "pods",
+                                      "quota",
+                                      "services",
+                                      "replicationcontrollers",
+                                      "resourcequotas",
+                                      "secrets",
+                                      "persistentvolumeclaims",
+                                      "storage",
+                                      "requests.storage",
+                                      "services.nodeports",
+                                      "services.loadbalancers",
+                                      NULL};
     if (is_hugepages(n))
         return true;
     for (size_t i = 0; std[i]; i++)
@@ -1117,8 +1142,7 @@ static bool check_quantity(vctx *v, const char *name, json_t *val, types_qty *q)
     return true;
 }
 
-void types__validate_resource_list(vctx *v, json_t *parent, const char *key,
-                                   bool container_names)
+void types__validate_resource_list(vctx *v, json_t *parent, const char *key, bool container_names)
 {
     json_t *list = types__v_obj(v, parent, key), *val;
     const char *name;
@@ -1169,7 +1193,8 @@ void types__validate_requirements(vctx *v, json_t *res)
             continue;
         if (!l) {
             if (!overcommit)
-                types__v_required(v, "limits", "Limit must be set for non overcommitable resources");
+                types__v_required(v, "limits",
+                                  "Limit must be set for non overcommitable resources");
             continue;
         }
         if (types__qty_parse_json(l, &lq) != 0)
@@ -1236,8 +1261,7 @@ void types__check_msgs(vctx *v, const char *child, const char *value,
     types__v_invalid_msgs(v, child, value, &m);
 }
 
-void types__check_name(vctx *v, const char *child, const char *value, types_name_fn fn,
-                       bool prefix)
+void types__check_name(vctx *v, const char *child, const char *value, types_name_fn fn, bool prefix)
 {
     types_msgs m;
     types__msgs_init(&m);

@@ -210,10 +210,11 @@ static void validate_ds_spec(vctx *v, json_t *spec, json_t *old_spec)
 
 static void validate_ds_status(vctx *v, json_t *obj, json_t *old)
 {
-    static const char *const counters[] = {
-        "currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady",
-        "observedGeneration",     "updatedNumberScheduled", "numberAvailable",   "numberUnavailable",
-        "collisionCount",         NULL};
+    static const char *const counters[] = {"currentNumberScheduled", "numberMisscheduled",
+                                           "desiredNumberScheduled", "numberReady",
+                                           "observedGeneration",     "updatedNumberScheduled",
+                                           "numberAvailable",        "numberUnavailable",
+                                           "collisionCount",         NULL};
     json_t *status = types__v_obj(v, obj, "status"), *conds;
     json_t *ostatus = old ? json_object_get(old, "status") : NULL;
     size_t mark = types__v_push(v, "status");
@@ -221,14 +222,17 @@ static void validate_ds_status(vctx *v, json_t *obj, json_t *old)
     for (size_t i = 0; counters[i]; i++)
         types__validate_nonneg(v, status, counters[i]);
     conds = types__v_arr(v, status, "conditions");
+    size_t cm = types__v_push(v, "conditions");
     for (size_t i = 0; i < json_array_size(conds); i++)
         types__v_elem_obj(v, conds, i);
+    types__v_pop(v, cm);
     if (old) {
         json_t *cc = json_object_get(status, "collisionCount");
         json_t *occ = json_object_get(ostatus, "collisionCount");
         if (json_is_integer(occ) &&
             (!json_is_integer(cc) || json_integer_value(cc) < json_integer_value(occ)))
-            types__v_invalid_int(v, "collisionCount", json_is_integer(cc) ? json_integer_value(cc) : 0,
+            types__v_invalid_int(v, "collisionCount",
+                                 json_is_integer(cc) ? json_integer_value(cc) : 0,
                                  "cannot be decremented");
     }
     types__v_pop(v, mark);
@@ -279,9 +283,9 @@ void types__validate_controller_revision(vctx *v, json_t *obj, json_t *old)
         types__v_required(v, "data", "data is mandatory");
     if (types__v_int(v, obj, "revision", &rev) && rev < 0)
         types__v_invalid_int(v, "revision", rev, "must be greater than or equal to 0");
-    if (old && !json_equal(data ? data : json_null(),
-                           json_object_get(old, "data") ? json_object_get(old, "data")
-                                                        : json_null())) {
+    if (old &&
+        !json_equal(data ? data : json_null(),
+                    json_object_get(old, "data") ? json_object_get(old, "data") : json_null())) {
         if (data && !json_is_null(data))
             types__v_invalid_json(v, "data", data, "field is immutable");
         else

@@ -37,21 +37,31 @@ static const char *const rro_modes[] = {"Disabled", "Enabled", "IfPossible", NUL
 
 /* ---- downward API selectors ------------------------------------------- */
 
-static const char *const env_field_paths[] = {
-    "metadata.name",  "metadata.namespace", "metadata.uid", "spec.nodeName",
-    "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP",
-    "status.podIPs", NULL};
+static const char *const env_field_paths[] = {"metadata.name",
+                                              "metadata.namespace",
+                                              "metadata.uid",
+                                              "spec.nodeName",
+                                              "spec.serviceAccountName",
+                                              "status.hostIP",
+                                              "status.hostIPs",
+                                              "status.podIP",
+                                              "status.podIPs",
+                                              NULL};
 const char *const types__volume_field_paths[] = {"metadata.annotations", "metadata.labels",
-                                                 "metadata.name", "metadata.namespace",
-                                                 "metadata.uid", NULL};
+                                                 "metadata.name",        "metadata.namespace",
+                                                 "metadata.uid",         NULL};
 static const char *const convertible_field_paths[] = {
-    "metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace",
-    "metadata.uid", "spec.nodeName", "spec.restartPolicy", "spec.serviceAccountName",
-    "spec.schedulerName", "status.phase", "status.hostIP", "status.hostIPs", "status.podIP",
-    "status.podIPs", "spec.host", NULL};
-static const char *const resource_field_paths[] = {
-    "limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu",
-    "requests.ephemeral-storage", "requests.memory", NULL};
+    "metadata.annotations", "metadata.labels", "metadata.name",      "metadata.namespace",
+    "metadata.uid",         "spec.nodeName",   "spec.restartPolicy", "spec.serviceAccountName",
+    "spec.schedulerName",   "status.phase",    "status.hostIP",      "status.hostIPs",
+    "status.podIP",         "status.podIPs",   "spec.host",          NULL};
+static const char *const resource_field_paths[] = {"limits.cpu",
+                                                   "limits.ephemeral-storage",
+                                                   "limits.memory",
+                                                   "requests.cpu",
+                                                   "requests.ephemeral-storage",
+                                                   "requests.memory",
+                                                   NULL};
 
 /* validateObjectFieldSelector, with the fieldRef's path current. */
 void types__check_field_ref(vctx *v, json_t *fr, const char *const *expressions)
@@ -118,7 +128,8 @@ void types__check_resource_field_ref(vctx *v, json_t *rr, bool volume)
         types__v_required(v, "containerName", "");
     else if (!res || !*res)
         types__v_required(v, "resource", "");
-    else if (!types__in_list(res, resource_field_paths) && strncmp(res, "requests.hugepages-", 19) != 0 &&
+    else if (!types__in_list(res, resource_field_paths) &&
+             strncmp(res, "requests.hugepages-", 19) != 0 &&
              strncmp(res, "limits.hugepages-", 17) != 0)
         types__v_notsupported_str(v, "resource", res, resource_field_paths);
 }
@@ -256,7 +267,8 @@ static void validate_env_from(vctx *v, json_t *c)
         if (n == 0)
             types__v_invalid_str(v, NULL, "", "must specify one of: `configMapRef` or `secretRef`");
         else if (n > 1)
-            types__v_invalid_str(v, NULL, "", "may not have more than one field specified at a time");
+            types__v_invalid_str(v, NULL, "",
+                                 "may not have more than one field specified at a time");
     }
     types__v_pop(v, mark);
 }
@@ -454,10 +466,12 @@ static void validate_probe(vctx *v, json_t *c, const char *key, const int64_t *g
     types__v_int32(v, p, "successThreshold", &x);
     if (strcmp(key, "readinessProbe") != 0 && x != 1)
         types__v_invalid_int(v, "successThreshold", x, "must be 1");
-    if (strcmp(key, "readinessProbe") == 0 && json_is_integer(json_object_get(p, "terminationGracePeriodSeconds")))
-        types__v_invalid_int(v, "terminationGracePeriodSeconds",
-                             json_integer_value(json_object_get(p, "terminationGracePeriodSeconds")),
-                             "must not be set for readinessProbes");
+    if (strcmp(key, "readinessProbe") == 0 &&
+        json_is_integer(json_object_get(p, "terminationGracePeriodSeconds")))
+        types__v_invalid_int(
+            v, "terminationGracePeriodSeconds",
+            json_integer_value(json_object_get(p, "terminationGracePeriodSeconds")),
+            "must not be set for readinessProbes");
     types__v_pop(v, mark);
 }
 
@@ -794,7 +808,6 @@ static void validate_ephemeral_containers(vctx *v, json_t *spec, json_t *vols,
     }
     types__v_pop(v, mark);
 }
-
 
 void types__validate_all_containers(vctx *v, json_t *spec, json_t *vols, const int64_t *grace,
                                     const char *restart)

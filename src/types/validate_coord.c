@@ -33,7 +33,8 @@ void types__validate_lease(vctx *v, json_t *obj, json_t *old)
     strategy = types__v_str(v, spec, "strategy");
     holder = types__v_str(v, spec, "preferredHolder");
     if (strategy) {
-        /* A Kubernetes-defined name, or a qualified "domain/name". */
+        /* A Kubernetes-defined name, or a qualified "domain/name".  Upstream
+         * names the field twice ("spec.strategy.strategy"); so do we. */
         size_t smark = types__v_push(v, "strategy");
         if (!strchr(strategy, '/')) {
             bool known = false;

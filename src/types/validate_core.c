@@ -67,8 +67,9 @@ static void validate_pod_annotations(vctx *v, json_t *ann, json_t *spec)
         if (!strcmp(k, MIRROR_ANNOTATION)) {
             const char *node = str_at(spec, "nodeName");
             if (!node || !*node)
-                types__v_invalid_str(v, NULL, s, "must set spec.nodeName if mirror pod annotation "
-                                                 "is set");
+                types__v_invalid_str(v, NULL, s,
+                                     "must set spec.nodeName if mirror pod annotation "
+                                     "is set");
         } else if (!strcmp(k, DELETION_COST_ANNOTATION)) {
             /* strconv.ParseInt(s, 10, 32) on text without surrounding space. */
             char *end;
@@ -174,7 +175,8 @@ static void validate_pod_meta_and_spec(vctx *v, json_t *obj, json_t *spec)
                       img[n - 1] == '\r')) {
                 size_t cm = types__v_push(v, lists[l]);
                 types__v_push_index(v, i);
-                types__v_invalid_str(v, "image", img, "must not have leading or trailing whitespace");
+                types__v_invalid_str(v, "image", img,
+                                     "must not have leading or trailing whitespace");
                 types__v_pop(v, cm);
             }
         }
@@ -294,7 +296,10 @@ static void validate_pod_spec_update(vctx *v, json_t *spec, json_t *ospec)
         json_t *n;
         size_t j;
         bool found = false;
-        json_array_foreach(tols, j, n) found |= toleration_same(t, n);
+        json_array_foreach(tols, j, n)
+        {
+            found |= toleration_same(t, n);
+        }
         if (!found) {
             types__v_forbidden(v, "spec.tolerations",
                                "existing toleration can not be modified except its "
@@ -424,7 +429,8 @@ static void validate_ip_list(vctx *v, json_t *list, const char *path)
     if (json_array_size(list) > 1) {
         if (v4 > 1 || v6 > 1 || v4 + v6 != json_array_size(list)) {
             char *raw = json_dump_compact(list, NULL);
-            types__v_invalid_raw(v, path, raw, "may specify no more than one IP for each IP family");
+            types__v_invalid_raw(v, path, raw,
+                                 "may specify no more than one IP for each IP family");
             free(raw);
         }
         json_array_foreach(list, i, e)
@@ -459,8 +465,8 @@ static void validate_pod_status_update(vctx *v, json_t *obj, json_t *old)
         c = types__v_elem_obj(v, conds, i);
         types__v_pop(v, m);
         s = str_at(c, "type");
-        if (!c || (s && (!strcmp(s, "PodScheduled") || !strcmp(s, "Ready") ||
-                         !strcmp(s, "Initialized"))))
+        if (!c ||
+            (s && (!strcmp(s, "PodScheduled") || !strcmp(s, "Ready") || !strcmp(s, "Initialized"))))
             continue;
         /* Upstream reports condition types under metadata (sic). */
         types_msgs msgs;
@@ -572,9 +578,9 @@ static void validate_taints(vctx *v, json_t *spec)
         if (json_object_get(seen, pair)) {
             char *qk = types__go_quote(key ? key : ""), *qv = types__go_quote(val ? val : "");
             char *qe = types__go_quote(eff ? eff : "");
-            char *raw = xasprintf("core.Taint{Key:%s, Value:%s, Effect:%s, TimeAdded:%s}", qk, qv, qe,
-                                  member(t, "timeAdded") ? "(*v1.Time)(0xc000000000)"
-                                                         : "(*v1.Time)(nil)");
+            char *raw =
+                xasprintf("core.Taint{Key:%s, Value:%s, Effect:%s, TimeAdded:%s}", qk, qv, qe,
+                          member(t, "timeAdded") ? "(*v1.Time)(0xc000000000)" : "(*v1.Time)(nil)");
             types__v_duplicate_raw(v, NULL, raw, "taints must be unique by key and effect pair");
             free(raw);
             free(qk);

@@ -24,9 +24,9 @@
 static const char *const restart_policies[] = {"Always", "OnFailure", "Never", NULL};
 static const char *const dns_policies[] = {"ClusterFirstWithHostNet", "ClusterFirst", "Default",
                                            "None", NULL};
-static const char *const host_path_types[] = {"",     "BlockDevice",  "CharDevice",
-                                              "Directory", "DirectoryOrCreate", "File",
-                                              "FileOrCreate", "Socket", NULL};
+static const char *const host_path_types[] = {
+    "",     "BlockDevice",  "CharDevice", "Directory", "DirectoryOrCreate",
+    "File", "FileOrCreate", "Socket",     NULL};
 static const char *const taint_effects[] = {"NoSchedule", "PreferNoSchedule", "NoExecute", NULL};
 static const char *const toleration_ops[] = {"Equal", "Exists", NULL};
 static const char *const fsgroup_policies[] = {"Always", "OnRootMismatch", NULL};
@@ -225,7 +225,8 @@ static void validate_volume_source(vctx *v, const char *key, json_t *s)
         str = types__v_str(v, s, "repository");
         if (!str || !*str)
             types__v_required(v, "repository", "");
-        types__check_local_descending(v, "directory", (str = types__v_str(v, s, "directory")) ? str : "");
+        types__check_local_descending(v, "directory",
+                                      (str = types__v_str(v, s, "directory")) ? str : "");
     }
     types__v_pop(v, mark);
 }
@@ -380,8 +381,8 @@ static void validate_node_req(vctx *v, json_t *r, bool strict_values)
             types__v_required(v, "values", "must be specified when `operator` is 'In' or 'NotIn'");
     } else if (!strcmp(op, "Exists") || !strcmp(op, "DoesNotExist")) {
         if (n > 0)
-            types__v_forbidden(v, "values",
-                               "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+            types__v_forbidden(
+                v, "values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
     } else if (!strcmp(op, "Gt") || !strcmp(op, "Lt")) {
         if (n != 1)
             types__v_required(v, "values",
@@ -483,10 +484,12 @@ static void validate_pod_affinity_terms(vctx *v, json_t *terms, bool weighted)
             json_array_foreach(nsl, j, ns)
             {
                 if (json_is_string(ns))
-                    types__check_name(v, "namespace", json_string_value(ns), types__name_label, false);
+                    types__check_name(v, "namespace", json_string_value(ns), types__name_label,
+                                      false);
             }
             if ((json_array_size(json_object_get(term, "matchLabelKeys")) ||
-                 json_array_size(json_object_get(term, "mismatchLabelKeys"))) && !ls) {
+                 json_array_size(json_object_get(term, "mismatchLabelKeys"))) &&
+                !ls) {
                 const char *which = json_array_size(json_object_get(term, "matchLabelKeys"))
                                         ? "matchLabelKeys"
                                         : "mismatchLabelKeys";
@@ -518,7 +521,8 @@ static void validate_affinity(vctx *v, json_t *spec)
             size_t rm = types__v_push(v, "requiredDuringSchedulingIgnoredDuringExecution");
             json_t *terms = types__v_arr(v, req, "nodeSelectorTerms"), *t;
             if (json_array_size(terms) == 0) {
-                types__v_required(v, "nodeSelectorTerms", "must have at least one node selector term");
+                types__v_required(v, "nodeSelectorTerms",
+                                  "must have at least one node selector term");
             } else {
                 size_t tm = types__v_push(v, "nodeSelectorTerms");
                 for (size_t i = 0; i < json_array_size(terms); i++) {
@@ -654,7 +658,8 @@ static void validate_pod_sc(vctx *v, json_t *spec)
     sg = types__v_arr(v, sc, "supplementalGroups");
     for (size_t i = 0; i < json_array_size(sg); i++) {
         json_t *g = json_array_get(sg, i);
-        if (json_is_integer(g) && (json_integer_value(g) < 0 || json_integer_value(g) > 4294967295LL)) {
+        if (json_is_integer(g) &&
+            (json_integer_value(g) < 0 || json_integer_value(g) > 4294967295LL)) {
             size_t gm = types__v_push(v, "supplementalGroups");
             types__v_push_index(v, i);
             types__v_invalid_int(v, NULL, json_integer_value(g), ID_RANGE_MSG);
@@ -678,9 +683,10 @@ static void validate_pod_sc(vctx *v, json_t *spec)
         if (!n || !*n)
             types__v_required(v, "name", "");
         else if (!valid_sysctl_name(n))
-            types__v_invalid_str(v, "name", n,
-                                 "must have at most 253 characters and match regex "
-                                 "^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$");
+            types__v_invalid_str(
+                v, "name", n,
+                "must have at most 253 characters and match regex "
+                "^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$");
         else if (json_object_get(names, n))
             types__v_duplicate_str(v, "name", n);
         if (n)
