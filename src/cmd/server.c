@@ -47,6 +47,7 @@ static void server_usage(FILE *f)
 {
     fprintf(f, "Usage: everynode server [--data-dir DIR] [--bind-address ADDR] [--port N]\n"
                "                        [--log-level debug|info|warn|error]\n"
+               "                        [--node-monitor-grace-period SEC]\n"
                "\n"
                "Runs the Kubernetes-compatible API server, its controllers and its store.\n"
                "\n"
@@ -55,7 +56,10 @@ static void server_usage(FILE *f)
                "                       ~/.local/share/everynode/server otherwise)\n"
                "  --bind-address ADDR  address to listen on (default 127.0.0.1)\n"
                "  --port N             port to listen on (default 6443)\n"
-               "  --log-level LEVEL    stderr log threshold (default info)\n");
+               "  --log-level LEVEL    stderr log threshold (default info)\n"
+               "  --node-monitor-grace-period SEC\n"
+               "                       heartbeat age before a node becomes Unknown and\n"
+               "                       gets the unreachable taints (default 50)\n");
 }
 
 static int mkdir_p(const char *path)
@@ -197,10 +201,13 @@ int cmd_server(int argc, char **argv)
                                          {"bind-address", required_argument, NULL, 'b'},
                                          {"port", required_argument, NULL, 'p'},
                                          {"log-level", required_argument, NULL, 'l'},
+                                         {"node-monitor-grace-period", required_argument, NULL,
+                                          'g'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     server sv = {0};
     api_config cfg = {0};
+    ctrl_config ccfg = {0};
     sigset_t sigs;
     int opt, rc = 1, sig;
 
@@ -230,6 +237,14 @@ int cmd_server(int argc, char **argv)
                 log_set_level(LOG_WARN);
             else if (!strcmp(optarg, "error"))
                 log_set_level(LOG_ERROR);
+            break;
+        case 'g':
+            ccfg.node_grace_seconds = atoi(optarg);
+            if (ccfg.node_grace_seconds <= 0) {
+                fprintf(stderr, "everynode server: invalid --node-monitor-grace-period %s\n",
+                        optarg);
+                goto out;
+            }
             break;
         case 'h':
             server_usage(stdout);
@@ -277,7 +292,7 @@ int cmd_server(int argc, char **argv)
     sv.reg.st = sv.st;
     sv.reg.c = sv.c;
     bootstrap_namespaces(&sv);
-    ctrl_start(&sv.reg, sv.c, &sv.ctrl);
+    ctrl_start(&sv.reg, sv.c, &ccfg, &sv.ctrl);
     cfg.bind_address = sv.bind_address;
     cfg.port = sv.port;
     cfg.token = sv.admin_token;

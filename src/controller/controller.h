@@ -1,10 +1,10 @@
 /*
  * controller.h -- the in-process controllers of `everynode server`.
  *
- * Issue-2 scope: the garbage collector (ownerReferences cascade for
- * Background/Foreground/Orphan deletion) and the namespace controller
- * (removing what a deleted namespace contains, then the namespace).  The
- * DaemonSet controller and node lifecycle join them here.  Controllers learn
+ * The DaemonSet controller (daemonset.c, ds_update.c, ds_util.c), the
+ * scheduling step that binds pods to nodes (scheduler.c), node lifecycle
+ * (nodelifecycle.c), and the garbage and namespace collector (gc.c), over
+ * a shared informer (informer.c).  Controllers learn
  * about changes from cache listeners (which only enqueue work), act through
  * the registry like any client, and re-check everything on a periodic sweep.
  */
@@ -16,8 +16,13 @@
 
 typedef struct controllers controllers;
 
-/* Start every controller's thread; reg and c must outlive them. */
-int ctrl_start(registry *reg, cache *c, controllers **out);
+typedef struct ctrl_config {
+    int node_grace_seconds; /* heartbeat age before a node is Unknown (0 = 50) */
+} ctrl_config;
+
+/* Start every controller's thread; reg and c must outlive them.  cfg may
+ * be NULL for defaults. */
+int ctrl_start(registry *reg, cache *c, const ctrl_config *cfg, controllers **out);
 /* Stop and join all controller threads, free. NULL ok. */
 void ctrl_stop(controllers *cs);
 

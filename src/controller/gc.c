@@ -17,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "controller/controller.h"
+#include "controller/controller_int.h"
 #include "core/core.h"
 
 #define GC_SWEEP_MS 5000
 
-struct controllers {
+struct gc_ctrl {
     registry *reg;          /* borrowed */
     cache *c;               /* borrowed */
     pthread_t thread;
@@ -46,7 +46,7 @@ static bool obj_has_finalizer(json_t *obj, const char *f)
 
 static void gc_listener(void *ctx, enum cache_ev_type type, cache_obj *obj, cache_obj *prev)
 {
-    controllers *cs = ctx;
+    gc_ctrl *cs = ctx;
     bool wake = false;
 
     pthread_mutex_lock(&cs->mu);
@@ -108,7 +108,7 @@ static bool drop_ns_finalizer(void *ctx, json_t *obj)
     return true;
 }
 
-static void gc_delete(controllers *cs, cache_obj *o, enum reg_propagation prop)
+static void gc_delete(gc_ctrl *cs, cache_obj *o, enum reg_propagation prop)
 {
     reg_delete_opts opts = {.propagation = prop, .grace_seconds = -1};
     reg_status st = {0};
@@ -121,7 +121,7 @@ static void gc_delete(controllers *cs, cache_obj *o, enum reg_propagation prop)
     reg_status_release(&st);
 }
 
-static void gc_mutate(controllers *cs, cache_obj *o, const char *sub, reg_mutate_fn fn,
+static void gc_mutate(gc_ctrl *cs, cache_obj *o, const char *sub, reg_mutate_fn fn,
                       void *ctx)
 {
     reg_status st = {0};
@@ -133,7 +133,7 @@ static void gc_mutate(controllers *cs, cache_obj *o, const char *sub, reg_mutate
 /* ---- passes ------------------------------------------------------------ */
 
 /* Dependents of a deleted uid: delete those left with no live owner. */
-static void gc_owner_gone(controllers *cs, const char *uid)
+static void gc_owner_gone(gc_ctrl *cs, const char *uid)
 {
     cache_obj **deps = NULL;
     size_t n = 0;
@@ -157,7 +157,7 @@ static void gc_owner_gone(controllers *cs, const char *uid)
 }
 
 /* An object being deleted: honour its orphan/foreground finalizers. */
-static void gc_finalize(controllers *cs, cache_obj *o)
+static void gc_finalize(gc_ctrl *cs, cache_obj *o)
 {
     json_t *obj = cache_obj_json(o);
     cache_obj **deps = NULL;
@@ -182,7 +182,7 @@ static void gc_finalize(controllers *cs, cache_obj *o)
 }
 
 /* A namespace being deleted: delete its content, then let it go. */
-static void gc_namespace(controllers *cs, cache_obj *nso)
+static void gc_namespace(gc_ctrl *cs, cache_obj *nso)
 {
     size_t nk, left = 0;
     const kind_info *kinds = types_all(&nk);
@@ -220,7 +220,7 @@ static void gc_namespace(controllers *cs, cache_obj *nso)
 }
 
 /* Sweep every object: being-deleted ones and orphans. */
-static void gc_sweep(controllers *cs)
+static void gc_sweep(gc_ctrl *cs)
 {
     size_t nk;
     const kind_info *kinds = types_all(&nk);
@@ -259,7 +259,7 @@ static void gc_sweep(controllers *cs)
 }
 
 /* Objects currently being deleted (cheaper than a full sweep). */
-static void gc_pass_deleting(controllers *cs)
+static void gc_pass_deleting(gc_ctrl *cs)
 {
     size_t nk;
     const kind_info *kinds = types_all(&nk);
@@ -286,7 +286,7 @@ static void gc_pass_deleting(controllers *cs)
 
 static void *gc_main(void *arg)
 {
-    controllers *cs = arg;
+    gc_ctrl *cs = arg;
     int64_t next_sweep = time_mono_ms() + 1000;
 
     pthread_mutex_lock(&cs->mu);
@@ -325,9 +325,9 @@ static void *gc_main(void *arg)
     return NULL;
 }
 
-int ctrl_start(registry *reg, cache *c, controllers **out)
+gc_ctrl *gc_start(registry *reg, cache *c)
 {
-    controllers *cs = xcalloc(1, sizeof *cs);
+    gc_ctrl *cs = xcalloc(1, sizeof *cs);
 
     cs->reg = reg;
     cs->c = c;
@@ -337,11 +337,10 @@ int ctrl_start(registry *reg, cache *c, controllers **out)
     cache_add_listener(c, gc_listener, cs);
     if (pthread_create(&cs->thread, NULL, gc_main, cs) != 0)
         en_fatal("cannot start the garbage collector thread");
-    *out = cs;
-    return 0;
+    return cs;
 }
 
-void ctrl_stop(controllers *cs)
+void gc_stop(gc_ctrl *cs)
 {
     if (!cs)
         return;

@@ -303,7 +303,17 @@ static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, jso
 
     next = reg_prepare_update(k, desired, old, subresource);
     types_default(k, next);
-    rc = types_validate(k, next, old, status_only, &causes);
+    if (subresource && strcmp(subresource, "binding") == 0) {
+        /* Binding is the one write allowed to set spec.nodeName: validate
+         * against an old object that already carries it. */
+        json_t *bound = json_deep_copy(old);
+        json_object_set(json_obj_ensure(bound, "spec"), "nodeName",
+                        json_path(next, "spec.nodeName") ?: json_null());
+        rc = types_validate(k, next, bound, status_only, &causes);
+        json_decref(bound);
+    } else {
+        rc = types_validate(k, next, old, status_only, &causes);
+    }
     if (rc) {
         rc = reg_invalid(st, k, cur->name, causes);
         goto out;

@@ -70,6 +70,31 @@ static const char *pod_qos(json_t *pod)
     return guaranteed ? "Guaranteed" : "Burstable";
 }
 
+/* Binding marks the pod PodScheduled=True, replacing an Unschedulable
+ * condition the scheduler may have set. */
+static void pod_set_scheduled(json_t *pod)
+{
+    json_t *st = json_obj_ensure(pod, "status");
+    json_t *conds = json_object_get(st, "conditions"), *c;
+    char ts[32];
+    size_t i;
+
+    if (!json_is_array(conds)) {
+        conds = json_array();
+        json_object_set_new(st, "conditions", conds);
+    }
+    json_array_foreach(conds, i, c)
+    {
+        if (!strcmp(json_string_value(json_object_get(c, "type")) ?: "", "PodScheduled")) {
+            json_array_remove(conds, i);
+            break;
+        }
+    }
+    time_format_rfc3339(time_now_unix(), ts, sizeof ts);
+    json_array_append_new(conds, json_pack("{s:s,s:s,s:n,s:s}", "type", "PodScheduled", "status",
+                                           "True", "lastProbeTime", "lastTransitionTime", ts));
+}
+
 void reg_prepare_create(const kind_info *k, json_t *obj)
 {
     json_t *meta = json_obj_ensure(obj, "metadata");
@@ -137,6 +162,7 @@ json_t *reg_prepare_update(const kind_info *k, json_t *desired, json_t *old,
         json_t *node = json_path(desired, "spec.nodeName");
         if (json_is_string(node))
             json_object_set(json_obj_ensure(next, "spec"), "nodeName", node);
+        pod_set_scheduled(next);
         return next;
     }
     if (subresource && strcmp(subresource, "finalize") == 0) {
