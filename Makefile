@@ -76,7 +76,7 @@ BENCH_BINS := $(BUILD)/bench/apibench
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -o $@ $< -lpthread
+	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -o $@ $< -lssl -lcrypto -lpthread
 
 bench: $(BIN) $(BENCH_BINS)
 	BUILD=$(BUILD) /usr/bin/python3 bench/run.py
