@@ -35,7 +35,16 @@ struct nodelc_ctrl {
     int grace;           /* seconds without heartbeat before Unknown */
     pthread_t thread;
     atomic_bool stop;
-    hmap first_seen;     /* node name -> (void*)(unix s) first seen without heartbeat */
+    hmap health;         /* node name -> struct health* (observations) */
+};
+
+/* What was last observed of a node's heartbeat.  As in Kubernetes, health
+ * is judged by when *we* saw the heartbeat change, not by the timestamps a
+ * node reports: a node registered with an old heartbeat still gets the
+ * whole grace period. */
+struct health {
+    int64_t hb;       /* last heartbeat value seen (lease renew or Ready heartbeat) */
+    int64_t probe;    /* unix s when hb last changed (or the node was first seen) */
 };
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -261,17 +270,18 @@ static void nodelc_pass(nodelc_ctrl *n, bool gc_orphans)
         hmap_put(&seen, f->name, f);
         if (f->heartbeat > hb)
             hb = f->heartbeat;
-        if (!hb) {
-            int64_t first = (int64_t)(intptr_t)hmap_get(&n->first_seen, f->name);
-            if (!first) {
-                first = now;
-                hmap_put(&n->first_seen, f->name, (void *)(intptr_t)now);
-            }
-            w.unknown = now - first > n->grace && (f->ready != -1 || !f->has_ready);
-            w.never = true;
-        } else {
-            w.unknown = now - hb > n->grace && f->ready != -1;
+        struct health *h = hmap_get(&n->health, f->name);
+        if (!h) {
+            h = xcalloc(1, sizeof *h);
+            h->hb = hb;
+            h->probe = now;
+            hmap_put(&n->health, f->name, h);
+        } else if (hb != h->hb) {
+            h->hb = hb;
+            h->probe = now;
         }
+        w.never = !f->has_ready;
+        w.unknown = now - h->probe > n->grace && (f->ready != -1 || !f->has_ready);
         w.taints = !taints_in_sync(f) || w.unknown;
         if (w.unknown || w.taints) {
             w.name = xstrdup(f->name);
@@ -304,6 +314,21 @@ static void nodelc_pass(nodelc_ctrl *n, bool gc_orphans)
         }
     }
     informer_unlock(n->inf);
+    {
+        /* Forget nodes that are gone. */
+        size_t pos = 0, ndrop = 0;
+        const char *name;
+        void *v;
+        char **drop = xcalloc(n->health.len + 1, sizeof *drop);
+        while (hmap_next(&n->health, &pos, &name, &v))
+            if (!hmap_get(&seen, name))
+                drop[ndrop++] = xstrdup(name);
+        for (size_t i = 0; i < ndrop; i++) {
+            free(hmap_del(&n->health, drop[i]));
+            free(drop[i]);
+        }
+        free(drop);
+    }
 
     for (size_t i = 0; i < nw; i++) {
         reg_status st = {0};
@@ -375,7 +400,7 @@ nodelc_ctrl *nodelc_start(registry *reg, cache *c, informer *inf, int grace_seco
     n->c = c;
     n->inf = inf;
     n->grace = grace_seconds > 0 ? grace_seconds : 50;
-    hmap_init(&n->first_seen);
+    hmap_init(&n->health);
     atomic_init(&n->stop, false);
     if (pthread_create(&n->thread, NULL, nodelc_main, n) != 0)
         en_fatal("cannot start the node lifecycle controller");
@@ -388,6 +413,10 @@ void nodelc_stop(nodelc_ctrl *n)
         return;
     atomic_store(&n->stop, true);
     pthread_join(n->thread, NULL);
-    hmap_release(&n->first_seen);
+    size_t pos = 0;
+    void *v;
+    while (hmap_next(&n->health, &pos, NULL, &v))
+        free(v);
+    hmap_release(&n->health);
     free(n);
 }

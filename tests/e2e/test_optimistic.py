@@ -8,6 +8,7 @@ and ControllerRevisions alike.
 """
 
 import json
+import time
 
 import pytest
 
@@ -24,9 +25,22 @@ def ds_body(name, image="nginx:1.27", labels=None):
 
 
 def create_ds(server, ns, name, **kw):
+    """Create a DaemonSet and return it once the controller has observed it.
+
+    The DaemonSet controller writes status (observedGeneration) right after a
+    create, which moves resourceVersion; tests about resourceVersion start
+    from the object as it is after that write.
+    """
     r = server.api("POST", f"/apis/apps/v1/namespaces/{ns}/daemonsets", ds_body(name, **kw))
     assert r.status == 201, r
-    return r.json
+    path = f"/apis/apps/v1/namespaces/{ns}/daemonsets/{name}"
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        cur = server.get_json(path)
+        if cur.get("status", {}).get("observedGeneration") == cur["metadata"]["generation"]:
+            return cur
+        time.sleep(0.05)
+    raise AssertionError(f"controller never observed {name}")
 
 
 def test_replace_with_stale_resource_version_conflicts(kubectl, ns, tmp_path):
