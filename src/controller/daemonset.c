@@ -524,7 +524,8 @@ static int ds_sync(ds_ctrl *d, const char *key)
     v.uid = json_path_str(v.ds, "metadata.uid");
     v.tmpl = json_path(v.ds, "spec.template");
     v.min_ready = json_integer_value(json_path(v.ds, "spec.minReadySeconds"));
-    v.tmpl_gen = json_path_str(v.ds, "metadata.annotations." DS_ANN_TEMPLATE_GEN);
+    v.tmpl_gen = json_string_value(
+        json_object_get(json_path(v.ds, "metadata.annotations"), DS_ANN_TEMPLATE_GEN));
     const char *strategy = json_path_str(v.ds, "spec.updateStrategy.type");
     v.rolling = !strategy || !strcmp(strategy, "RollingUpdate");
     json_t *surge = json_path(v.ds, "spec.updateStrategy.rollingUpdate.maxSurge");

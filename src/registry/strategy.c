@@ -205,7 +205,8 @@ json_t *reg_prepare_update(const kind_info *k, json_t *desired, json_t *old,
         json_object_set_new(meta, "generation", json_integer(gen));
     }
     if (is_kind(k, "DaemonSet")) {
-        const char *tg = json_path_str(ometa, "annotations." DS_TEMPLATE_GEN_ANNOTATION);
+        const char *tg = json_string_value(
+            json_object_get(json_object_get(ometa, "annotations"), DS_TEMPLATE_GEN_ANNOTATION));
         long long t = tg ? strtoll(tg, NULL, 10) : 0;
         char buf[24];
         if (t < 1)
