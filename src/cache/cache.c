@@ -54,6 +54,7 @@ struct cache {
     struct cache_kind *kinds;      /* one per served kind */
     size_t nkinds;
     hmap by_uid;                   /* uid -> cache_obj* (borrowed from kinds) */
+    hmap by_owner;                 /* owner uid -> struct objvec* of dependents (borrowed) */
     cache_event *ring;             /* history of recent events */
     size_t ring_cap, ring_head, ring_len;
     int64_t ring_start_rev;        /* every event with rev > this is in the ring */
@@ -61,6 +62,12 @@ struct cache {
     cache_watcher *watchers;
     struct cache_listener listeners[CACHE_MAX_LISTENERS];
     size_t nlisteners;             /* set before traffic starts */
+};
+
+/* A growable array of borrowed objects (owner index bucket). */
+struct objvec {
+    cache_obj **v;
+    size_t n, cap;
 };
 
 /* ---- objects ----------------------------------------------------------- */
@@ -170,6 +177,7 @@ static cache_obj *cache_obj_build(const kind_info *k, const char *key, const cha
     else
         o->labels = NULL;
     o->deleting = json_object_get(meta, "deletionTimestamp") != NULL;
+    o->finalizers = json_array_size(json_object_get(meta, "finalizers")) > 0;
     owners = json_object_get(meta, "ownerReferences");
     if (json_is_array(owners) && json_array_size(owners) > 0) {
         size_t i;
@@ -192,6 +200,41 @@ static cache_obj *cache_obj_build(const kind_info *k, const char *key, const cha
     o->text = json_dump_compact(j, &o->len);
     json_decref(j);
     return o;
+}
+
+/* Maintain the owner index for one object (add or remove). */
+static void owner_index(hmap *m, cache_obj *o, bool add)
+{
+    size_t i;
+    json_t *u;
+    json_array_foreach(o->owner_uids, i, u)
+    {
+        const char *uid = json_string_value(u);
+        struct objvec *vec = hmap_get(m, uid);
+        if (add) {
+            if (!vec) {
+                vec = xcalloc(1, sizeof *vec);
+                hmap_put(m, uid, vec);
+            }
+            if (vec->n == vec->cap) {
+                vec->cap = vec->cap ? vec->cap * 2 : 4;
+                vec->v = xrealloc(vec->v, vec->cap * sizeof *vec->v);
+            }
+            vec->v[vec->n++] = o;
+        } else if (vec) {
+            for (size_t k = 0; k < vec->n; k++) {
+                if (vec->v[k] == o) {
+                    vec->v[k] = vec->v[--vec->n];
+                    break;
+                }
+            }
+            if (vec->n == 0) {
+                hmap_del(m, uid);
+                free(vec->v);
+                free(vec);
+            }
+        }
+    }
 }
 
 /* ---- filters ----------------------------------------------------------- */
@@ -221,20 +264,24 @@ static struct cache_kind *cache_kind_find(cache *c, const kind_info *k)
     return NULL;
 }
 
-static void cache_ring_push(cache *c, enum cache_ev_type type, cache_obj *o)
+static void cache_ring_push(cache *c, enum cache_ev_type type, cache_obj *o, cache_obj *prev)
 {
-    if (!c->ring_cap)
+    if (!c->ring_cap) {
+        c->ring_start_rev = o->rev; /* no history: only "now" can be resumed */
         return;
+    }
     if (c->ring_len == c->ring_cap) {
         cache_event *old = &c->ring[c->ring_head];
         c->ring_start_rev = old->rev;
         cache_obj_unref(old->obj);
+        cache_obj_unref(old->prev);
         c->ring_head = (c->ring_head + 1) % c->ring_cap;
         c->ring_len--;
     }
     cache_event *e = &c->ring[(c->ring_head + c->ring_len) % c->ring_cap];
     e->type = type;
     e->obj = cache_obj_ref(o);
+    e->prev = cache_obj_ref(prev);
     e->rev = o->rev;
     c->ring_len++;
 }
@@ -344,9 +391,12 @@ static void cache_on_store_events(void *ctx, const store_event *evs, size_t n)
                 hmap_del(&c->by_uid, prev->uid);
             if (o->uid[0])
                 hmap_put(&c->by_uid, o->uid, o);
+            owner_index(&c->by_owner, o, true);
             type = prev ? CACHE_MODIFIED : CACHE_ADDED;
         }
-        cache_ring_push(c, type, o);
+        if (prev)
+            owner_index(&c->by_owner, prev, false);
+        cache_ring_push(c, type, o, prev);
         pthread_mutex_lock(&c->watchers_mu);
         for (cache_watcher *w = c->watchers; w; w = w->next) {
             if (w->f.kind != k)
@@ -395,6 +445,7 @@ int cache_open(store *st, size_t history, cache **out)
     pthread_cond_init(&c->rev_cv, NULL);
     pthread_mutex_init(&c->watchers_mu, NULL);
     hmap_init(&c->by_uid);
+    hmap_init(&c->by_owner);
     kinds = types_all(&nk);
     c->kinds = xcalloc(nk, sizeof *c->kinds);
     c->nkinds = nk;
@@ -420,6 +471,7 @@ int cache_open(store *st, size_t history, cache **out)
         hmap_put(&ck->objs, o->key, o);
         if (o->uid[0])
             hmap_put(&c->by_uid, o->uid, o);
+        owner_index(&c->by_owner, o, true);
     }
     store_kv_array_free(kvs, nkv);
     c->rev = rev;
@@ -459,8 +511,19 @@ void cache_close(cache *c)
     }
     free(c->kinds);
     hmap_release(&c->by_uid);
-    for (size_t i = 0; i < c->ring_len; i++)
+    {
+        size_t pos = 0;
+        void *v;
+        while (hmap_next(&c->by_owner, &pos, NULL, &v)) {
+            free(((struct objvec *)v)->v);
+            free(v);
+        }
+        hmap_release(&c->by_owner);
+    }
+    for (size_t i = 0; i < c->ring_len; i++) {
         cache_obj_unref(c->ring[(c->ring_head + i) % c->ring_cap].obj);
+        cache_obj_unref(c->ring[(c->ring_head + i) % c->ring_cap].prev);
+    }
     free(c->ring);
     pthread_rwlock_destroy(&c->lock);
     pthread_mutex_destroy(&c->rev_mu);
@@ -602,30 +665,14 @@ int cache_list(cache *c, const cache_filter *f, const char *after_key, size_t li
 int cache_dependents(cache *c, const char *uid, cache_obj ***out, size_t *n)
 {
     cache_obj **res = NULL;
-    size_t cnt = 0, cap = 0;
+    size_t cnt = 0;
 
     pthread_rwlock_rdlock(&c->lock);
-    for (size_t i = 0; i < c->nkinds; i++) {
-        size_t pos = 0;
-        void *v;
-        while (hmap_next(&c->kinds[i].objs, &pos, NULL, &v)) {
-            cache_obj *o = v;
-            size_t j;
-            json_t *u;
-            if (!o->owner_uids)
-                continue;
-            json_array_foreach(o->owner_uids, j, u)
-            {
-                if (strcmp(json_string_value(u), uid) != 0)
-                    continue;
-                if (cnt == cap) {
-                    cap = cap ? cap * 2 : 16;
-                    res = xrealloc(res, cap * sizeof *res);
-                }
-                res[cnt++] = cache_obj_ref(o);
-                break;
-            }
-        }
+    struct objvec *vec = hmap_get(&c->by_owner, uid);
+    if (vec && vec->n) {
+        res = xcalloc(vec->n, sizeof *res);
+        for (size_t i = 0; i < vec->n; i++)
+            res[cnt++] = cache_obj_ref(vec->v[i]);
     }
     pthread_rwlock_unlock(&c->lock);
     *out = res;
@@ -668,15 +715,17 @@ int cache_watch(cache *c, const cache_filter *f, int64_t from_rev, size_t max_qu
             cache_event *e = &c->ring[(c->ring_head + i) % c->ring_cap];
             if (e->rev <= from_rev || e->obj->kind != f->kind)
                 continue;
-            /* History keeps no previous versions, so replay judges each
-             * event by the object it carries. */
-            int t = cache_event_for(&w->f, e->type, e->obj, NULL);
-            if (t < 0 && e->type == CACHE_MODIFIED)
-                continue;
+            /* History keeps each change's previous version, so a replay
+             * sees the same ADDED/DELETED transitions a live watch saw. */
+            int t = cache_event_for(&w->f, e->type, e->obj, e->prev);
             if (t >= 0)
-                cache_watcher_push_locked(w, e->type, e->obj, true);
+                cache_watcher_push_locked(w, t, e->obj, true);
         }
     }
+    /* The initial burst does not count against the live-event limit: a
+     * client reading a large initial list must not be closed by the first
+     * change that arrives meanwhile. */
+    w->max_queue += w->qlen;
     pthread_mutex_unlock(&w->mu);
     if (rc == 0) {
         pthread_mutex_lock(&c->watchers_mu);

@@ -48,6 +48,7 @@ typedef struct cache_obj {
     json_t *labels;        /* metadata.labels (own reference) or NULL */
     json_t *owner_uids;    /* array of ownerReferences[].uid, or NULL */
     bool deleting;         /* metadata.deletionTimestamp is set */
+    bool finalizers;       /* metadata.finalizers is non-empty */
     size_t nfields;        /* field-selector values */
     fsel_field *fields;    /* names static, values owned by this object */
 } cache_obj;
@@ -112,6 +113,7 @@ enum cache_ev_type { CACHE_ADDED, CACHE_MODIFIED, CACHE_DELETED, CACHE_BOOKMARK,
 typedef struct cache_event {
     enum cache_ev_type type;
     cache_obj *obj; /* reference owned by the event; NULL for ERROR/BOOKMARK */
+    cache_obj *prev; /* history only: the version before this change (owned) or NULL */
     int64_t rev;    /* for BOOKMARK: the revision reached */
 } cache_event;
 

@@ -50,11 +50,21 @@ static void gc_listener(void *ctx, enum cache_ev_type type, cache_obj *obj, cach
     bool wake = false;
 
     pthread_mutex_lock(&cs->mu);
+    /* Only deletions that can concern dependents, finalizers or a
+     * namespace's content need a look: a pod's graceful deletion alone
+     * does not (that is most of the traffic during rollouts). */
     if (type == CACHE_DELETED && obj->uid[0]) {
-        json_array_append_new(cs->gone_uids, json_string(obj->uid));
-        wake = true;
+        cache_obj **deps = NULL;
+        size_t n = 0;
+        cache_dependents(cs->c, obj->uid, &deps, &n);
+        cache_list_free(deps, n);
+        if (n) {
+            json_array_append_new(cs->gone_uids, json_string(obj->uid));
+            wake = true;
+        }
     }
-    if (type != CACHE_DELETED && obj->deleting)
+    if (type != CACHE_DELETED && obj->deleting &&
+        (obj->finalizers || !strcmp(obj->kind->kind, "Namespace")))
         wake = true;
     if (wake) {
         cs->hinted = true;

@@ -115,20 +115,34 @@ static int reg_check_fields(const kind_info *k, json_t *obj, const reg_write_opt
     return 0;
 }
 
+/* "DaemonSet.apps" / "Pod": the qualified kind of Kubernetes' messages. */
+static const char *reg_qualified_kind(const kind_info *k, char *buf, size_t len)
+{
+    if (k->group[0])
+        snprintf(buf, len, "%s.%s", k->kind, k->group);
+    else
+        snprintf(buf, len, "%s", k->kind);
+    return buf;
+}
+
 static int reg_invalid(reg_status *st, const kind_info *k, const char *name, json_t *causes)
 {
     sbuf sb;
-    size_t i;
+    size_t i, n = json_array_size(causes);
     json_t *c;
+    char qk[128];
 
     sbuf_init(&sb);
-    sbuf_printf(&sb, "%s \"%s\" is invalid: ", k->kind, name ? name : "");
+    sbuf_printf(&sb, "%s \"%s\" is invalid: %s", reg_qualified_kind(k, qk, sizeof qk),
+                name ? name : "", n > 1 ? "[" : "");
     json_array_foreach(causes, i, c)
     {
         sbuf_printf(&sb, "%s%s: %s", i ? ", " : "",
                     json_string_value(json_object_get(c, "field")) ?: "",
                     json_string_value(json_object_get(c, "message")) ?: "");
     }
+    if (n > 1)
+        sbuf_puts(&sb, "]");
     st->code = 422;
     st->reason = "Invalid";
     st->message = sbuf_detach(&sb, NULL);
@@ -139,18 +153,28 @@ static int reg_invalid(reg_status *st, const kind_info *k, const char *name, jso
     return -422;
 }
 
+/* details {name, group, kind} as Kubernetes fills them (no empty group). */
+static json_t *reg_details(const kind_info *k, const char *name)
+{
+    json_t *d = json_pack("{s:s,s:s,s:s}", "name", name, "group", k->group, "kind", k->resource);
+    if (!k->group[0])
+        json_object_del(d, "group");
+    return d;
+}
+
 static int reg_conflict(reg_status *st, const kind_info *k, const char *name)
 {
     reg_fail(st, 409, "Conflict",
              "Operation cannot be fulfilled on %s \"%s\": the object has been modified; please "
              "apply your changes to the latest version and try again",
              types_qualified_resource(k), name);
-    st->details = json_pack("{s:s,s:s,s:s}", "name", name, "group", k->group, "kind", k->resource);
+    st->details = reg_details(k, name);
     return -409;
 }
 
 /* Namespace must exist and not be terminating for creates in it. */
-static int reg_check_ns_exists(registry *r, const char *ns, reg_status *st)
+static int reg_check_ns_exists(registry *r, const kind_info *k, const char *name, const char *ns,
+                               reg_status *st)
 {
     const kind_info *nsk = types_by_resource("", "v1", "namespaces");
     cache_obj *o = cache_get(r->c, nsk, "", ns);
@@ -162,11 +186,13 @@ static int reg_check_ns_exists(registry *r, const char *ns, reg_status *st)
         return -404;
     }
     json_t *j = cache_obj_json(o);
-    if (json_path(j, "metadata.deletionTimestamp"))
+    if (json_path(j, "metadata.deletionTimestamp")) {
         rc = reg_fail(st, 403, "Forbidden",
-                      "unable to create new content in namespace %s because it is being "
-                      "terminated",
-                      ns);
+                      "%s \"%s\" is forbidden: unable to create new content in namespace %s "
+                      "because it is being terminated",
+                      types_qualified_resource(k), name ? name : "", ns);
+        st->details = reg_details(k, name ? name : "");
+    }
     json_decref(j);
     cache_obj_unref(o);
     return rc;
@@ -245,7 +271,7 @@ int reg_create(registry *r, const kind_info *k, const char *ns, json_t *body,
         goto out;
     }
     if (k->namespaced) {
-        rc = reg_check_ns_exists(r, ns, st);
+        rc = reg_check_ns_exists(r, k, name, ns, st);
         if (rc)
             goto out;
     }
@@ -260,8 +286,7 @@ int reg_create(registry *r, const kind_info *k, const char *ns, json_t *body,
     if (rc == EN_EXISTS) {
         reg_fail(st, 409, "AlreadyExists", "%s \"%s\" already exists", types_qualified_resource(k),
                  name);
-        st->details = json_pack("{s:s,s:s,s:s}", "name", name, "group", k->group, "kind",
-                                k->resource);
+        st->details = reg_details(k, name);
         rc = -409;
         goto out;
     }
@@ -301,6 +326,11 @@ static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, jso
     bool status_only = subresource && (strcmp(subresource, "status") == 0 ||
                                        strcmp(subresource, "binding") == 0);
 
+    if (subresource && strcmp(subresource, "binding") == 0 && json_path_str(old, "spec.nodeName")) {
+        rc = reg_fail(st, 409, "Conflict", "pod %s is already assigned to node \"%s\"",
+                      cur->name, json_path_str(old, "spec.nodeName"));
+        goto out;
+    }
     next = reg_prepare_update(k, desired, old, subresource);
     types_default(k, next);
     if (subresource && strcmp(subresource, "binding") == 0) {
