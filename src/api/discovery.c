@@ -1,6 +1,6 @@
 /*
  * discovery.c -- non-resource paths: legacy discovery (/api, /apis,
- * /api/v1, /apis/GROUP/VERSION), /version, OpenAPI v3, and health checks.
+ * /api/v1, /apis/GROUP/VERSION), /version, OpenAPI v2 and v3, and health checks.
  *
  * Only legacy discovery is served: kubectl asks for aggregated discovery
  * first and falls back when the reply is plain application/json.
@@ -182,6 +182,20 @@ bool api_handle_meta(api_server *s, api_req *rq, api_resp *resp)
             json_decref(gl);
         }
         return false;
+    }
+    /* OpenAPI v2 as protobuf, whatever Accept says: kubectl (1.27/1.28 for
+     * apply and explain, later ones for patch metadata) only asks for that
+     * form.  /swagger-2.0.0.pb-v1 is where clients look when /openapi/v2 is
+     * missing. */
+    if (strcmp(u, "/openapi/v2") == 0 || strcmp(u, "/swagger-2.0.0.pb-v1") == 0) {
+        size_t len;
+        const unsigned char *pb = openapi_v2_proto(&len);
+        resp->code = 200;
+        resp->body = xmalloc(len + 1);
+        memcpy(resp->body, pb, len);
+        resp->len = len;
+        resp->ctype = OPENAPI_V2_PROTO_CTYPE;
+        return true;
     }
     if (strcmp(u, "/openapi/v3") == 0 || strcmp(u, "/openapi/v3/") == 0) {
         api_resp_json(resp, 200, json_incref(openapi_index()));

@@ -39,4 +39,24 @@ const char *openapi_group_doc_text(const char *gv_path, size_t *len);
 json_t *openapi_unknown_fields(const char *group, const char *version, const char *kind,
                                json_t *obj);
 
+/*
+ * OpenAPI v2 (Swagger 2.0) -- openapi_v2.c.
+ *
+ * kubectl 1.27 and 1.28 read GET /openapi/v2 before `apply` (is the
+ * fieldValidation query parameter on the kind's patch operation?), for
+ * client-side validation, for the strategic-merge-patch metadata of apply's
+ * three-way patch, and for `explain --output=plaintext-openapiv2`; later
+ * kubectl fall back to it for patch metadata.  The document covers every
+ * schema of the tables plus the paths of the v3 documents, encoded as
+ * gnostic's openapi_v2.Document protobuf, the only form kubectl asks for.
+ */
+
+/* Content-Type kube-apiserver answers GET /openapi/v2 with. */
+#define OPENAPI_V2_PROTO_CTYPE "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+
+/* The encoded document and its length in *len (len may be NULL).  Built once,
+ * lazily and thread-safely; borrowed, immutable, valid for the process
+ * lifetime.  Never NULL (an inconsistent schema table aborts at build). */
+const unsigned char *openapi_v2_proto(size_t *len);
+
 #endif /* EVERYNODE_OPENAPI_H */

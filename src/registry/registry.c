@@ -9,14 +9,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/core.h"
 #include "openapi/openapi.h"
 #include "patch/patch.h"
 #include "registry/registry_int.h"
 
-/* Conflicts retried for writes without an explicit resourceVersion. */
-#define REG_MAX_RETRIES 16
+/* Conflicts retried for writes without an explicit resourceVersion (as
+ * Kubernetes' GuaranteedUpdate); retries back off with jitter so that two
+ * writers racing on one object do not keep colliding. */
+#define REG_MAX_RETRIES 64
+
+static void reg_backoff(int tries)
+{
+    if (tries == 0)
+        return;
+    unsigned char r = (unsigned char)((time_mono_ns() >> 3) & 0xff);
+    struct timespec ts = {.tv_sec = 0,
+                          .tv_nsec = (long)(tries < 8 ? tries : 8) * 100000L + (long)r * 2000L};
+    nanosleep(&ts, NULL);
+}
 
 /* ---- shared checks ----------------------------------------------------- */
 
@@ -434,6 +447,7 @@ int reg_update(registry *r, const kind_info *k, const char *ns, const char *name
     uid = json_path_str(obj, "metadata.uid");
     explicit_rv = rv && *rv;
     for (tries = 0; tries < REG_MAX_RETRIES; tries++) {
+        reg_backoff(tries);
         cache_obj *cur = cache_get(r->c, k, ns, name);
         if (!cur) {
             if (reg_allow_create_on_update(k) && !subresource) {
@@ -529,6 +543,7 @@ int reg_patch(registry *r, const kind_info *k, const char *ns, const char *name,
                         "the body of the request was in an unknown format - a patch must be a "
                         "JSON object");
     for (tries = 0; tries < REG_MAX_RETRIES; tries++) {
+        reg_backoff(tries);
         cache_obj *cur = cache_get(r->c, k, ns, name);
         json_t *old, *res = NULL;
         const char *rv;
@@ -576,6 +591,7 @@ int reg_mutate(registry *r, const kind_info *k, const char *ns, const char *name
                const char *subresource, reg_mutate_fn fn, void *ctx, reg_status *st)
 {
     for (int tries = 0; tries < REG_MAX_RETRIES; tries++) {
+        reg_backoff(tries);
         cache_obj *cur = cache_get(r->c, k, ns, name);
         json_t *obj, *out = NULL;
         int rc;
