@@ -51,8 +51,10 @@ class Server:
         deadline = time.time() + 15
         while time.time() < deadline:
             try:
+                import ssl
                 with urllib.request.urlopen(
-                        "http://127.0.0.1:%d/readyz" % self.port, timeout=1) as r:
+                        "https://127.0.0.1:%d/readyz" % self.port, timeout=1,
+                        context=ssl._create_unverified_context()) as r:
                     if r.read() == b"ok" and os.path.exists(self.kubeconfig):
                         break
             except OSError:
@@ -101,7 +103,108 @@ def bench_api():
     return res
 
 
-BENCHES = {"api": bench_api}
+def api_json(srv, method, path, body=None, ctype="application/json"):
+    import ssl
+    import http.client
+    ctx = ssl._create_unverified_context()
+    c = http.client.HTTPSConnection("127.0.0.1", srv.port, context=ctx, timeout=60)
+    data = json.dumps(body).encode() if body is not None else None
+    hdrs = {"Authorization": "Bearer " + srv.token, "Accept": "application/json"}
+    if data is not None:
+        hdrs["Content-Type"] = ctype
+    c.request(method, path, body=data, headers=hdrs)
+    r = c.getresponse()
+    out = r.read()
+    c.close()
+    return r.status, (json.loads(out) if out else None)
+
+
+def wait_for(pred, timeout, interval=0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(interval)
+    raise RuntimeError("timed out")
+
+
+def bench_controller_n(n):
+    """Issue 3 at n simulated nodes: apply -> every pod Ready, a full rolling
+    update at maxUnavailable 10% with pods ready at once, peak RSS."""
+    srv = Server()
+    sim_log = open(os.path.join(srv.dir, "sim.log"), "w")
+    sim = subprocess.Popen([BIN, "sim", "--kubeconfig", srv.kubeconfig, "--nodes", str(n)],
+                           stdout=sim_log, stderr=sim_log)
+    res = {"nodes": n}
+    try:
+        t0 = time.time()
+
+        def nodes_ready():
+            st, lst = api_json(srv, "GET", "/api/v1/nodes")
+            ready = 0
+            for item in lst["items"]:
+                for c in item.get("status", {}).get("conditions", []):
+                    if c["type"] == "Ready" and c["status"] == "True":
+                        ready += 1
+            return ready >= n
+
+        wait_for(nodes_ready, 300, 0.5)
+        res["nodes_ready_s"] = round(time.time() - t0, 2)
+        ds = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "bench"},
+              "spec": {"selector": {"matchLabels": {"app": "bench"}},
+                       "updateStrategy": {"type": "RollingUpdate",
+                                          "rollingUpdate": {"maxUnavailable": "10%"}},
+                       "template": {"metadata": {"labels": {"app": "bench"}},
+                                    "spec": {"containers": [{"name": "main",
+                                                             "image": "app:v1"}]}}}}
+        path = "/apis/apps/v1/namespaces/default/daemonsets/bench"
+
+        def converged(image_gen):
+            st, d = api_json(srv, "GET", path)
+            s = d.get("status", {})
+            return (s.get("observedGeneration") == d["metadata"]["generation"] == image_gen and
+                    s.get("desiredNumberScheduled") == n and s.get("numberReady") == n and
+                    s.get("updatedNumberScheduled") == n and s.get("numberAvailable") == n)
+
+        t0 = time.time()
+        st, _ = api_json(srv, "POST", "/apis/apps/v1/namespaces/default/daemonsets", ds)
+        assert st == 201, st
+        wait_for(lambda: converged(1), 600)
+        res["apply_to_all_ready_s"] = round(time.time() - t0, 2)
+        t0 = time.time()
+        patch = {"spec": {"template": {"spec": {"containers": [{"name": "main",
+                                                                "image": "app:v2"}]}}}}
+        st, _ = api_json(srv, "PATCH", path, patch, "application/strategic-merge-patch+json")
+        assert st == 200, st
+        wait_for(lambda: converged(2), 900)
+        res["rolling_update_s"] = round(time.time() - t0, 2)
+        res["server_peak_rss_mib"] = round(srv.rss_kib() / 1024.0, 1)
+        with open("/proc/%d/status" % sim.pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    res["sim_peak_rss_mib"] = round(int(line.split()[1]) / 1024.0, 1)
+    finally:
+        sim.terminate()
+        try:
+            sim.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            sim.kill()
+        sim_log.close()
+        srv.stop()
+    return res
+
+
+def bench_controller():
+    out = {}
+    for n in [int(x) for x in os.environ.get("BENCH_NODES", "1000,5000,10000").split(",")]:
+        print("bench: controller at %d nodes ..." % n, flush=True)
+        out[str(n)] = bench_controller_n(n)
+        print(json.dumps(out[str(n)]), flush=True)
+    return out
+
+
+BENCHES = {"api": bench_api, "controller": bench_controller}
 
 # (results key, figure key, label, unit, target, "min"|"max")
 ROWS = [
@@ -114,7 +217,25 @@ ROWS = [
     ("api", "watch_p99_ms", "event to 1,000 watchers, p99 over watchers", "ms", 100, "max"),
     ("api", "watch_max_ms", "event to 1,000 watchers, slowest watcher", "ms", 100, "max"),
     ("api", "server_peak_rss_mib", "server peak RSS after the API run", "MiB", None, None),
+    ("controller", "1000.apply_to_all_ready_s", "1,000 nodes: apply to every pod Ready", "s", None, None),
+    ("controller", "1000.rolling_update_s", "1,000 nodes: rolling update (maxUnavailable 10%)", "s", None, None),
+    ("controller", "5000.apply_to_all_ready_s", "5,000 nodes: apply to every pod Ready", "s", None, None),
+    ("controller", "5000.rolling_update_s", "5,000 nodes: rolling update", "s", None, None),
+    ("controller", "10000.apply_to_all_ready_s", "10,000 nodes: apply to every pod Ready", "s", 10, "max"),
+    ("controller", "10000.rolling_update_s", "10,000 nodes: rolling update", "s", 30, "max"),
+    ("controller", "10000.server_peak_rss_mib", "10,000 nodes: server peak RSS", "MiB", 300, "max"),
+    ("controller", "10000.sim_peak_rss_mib", "10,000 nodes: sim peak RSS", "MiB", None, None),
 ]
+
+
+def figure(res, key, fig):
+    """res[key] value at a dotted figure path, or None."""
+    v = res.get(key)
+    for part in fig.split("."):
+        if not isinstance(v, dict) or part not in v:
+            return None
+        v = v[part]
+    return v
 
 
 def load_results():
@@ -136,9 +257,9 @@ def write_plot(res):
     # for latencies, higher for throughput -> plot as "headroom").
     bars = []
     for key, fig, label, unit, target, kind in ROWS:
-        if target is None or key not in res or fig not in res[key]:
+        v = figure(res, key, fig)
+        if target is None or v is None:
             continue
-        v = res[key][fig]
         headroom = (v / target) if kind == "min" else (target / v if v > 0 else 100)
         bars.append((label.replace(" ", "_"), headroom))
     with open(data, "w") as f:
@@ -173,11 +294,11 @@ def write_doc(res):
         "|---|---|---|---|---|",
     ]
     for key, fig, label, unit, target, kind in ROWS:
-        if key not in res or fig not in res[key]:
+        v = figure(res, key, fig)
+        if v is None:
             lines.append("| %s | %s | not measured | %s | |" % (
                 key, label, "%s %s" % (target, unit) if target else "-"))
             continue
-        v = res[key][fig]
         tgt = "-"
         met = ""
         if target is not None:

@@ -221,6 +221,12 @@ static void handle_list(api_server *s, api_req *rq, api_route *rt, api_resp *res
     const char *lim = api_query(rq, "limit"), *cont = api_query(rq, "continue");
     char *after = NULL, *tok = NULL;
 
+    const char *rv = api_query(rq, "resourceVersion");
+    long long rvn;
+    if (rv && *rv && (!parse_int_param(rv, &rvn) || rvn < 0)) {
+        api_resp_error(resp, 400, "BadRequest", "invalid resource version: %s", rv);
+        return;
+    }
     if (lim && *lim && (!parse_int_param(lim, &limit) || limit < 0)) {
         api_resp_error(resp, 400, "BadRequest", "invalid limit: %s", lim);
         return;
@@ -374,6 +380,8 @@ static int parse_delete_opts(api_req *rq, reg_delete_opts *o, json_t **keep, api
     if (g) {
         if (!parse_int_param(g, &v)) {
             api_resp_error(resp, 400, "BadRequest", "invalid gracePeriodSeconds: %s", g);
+            json_decref(*keep);
+            *keep = NULL;
             return -1;
         }
         o->grace_seconds = v;
@@ -387,11 +395,21 @@ static int parse_delete_opts(api_req *rq, reg_delete_opts *o, json_t **keep, api
     else if (strcmp(pp, "Orphan") == 0)
         o->propagation = REG_PROP_ORPHAN;
     else {
-        api_resp_error(resp, 422, "Invalid",
-                       "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported "
-                       "value: \"%s\": supported values: \"Foreground\", \"Background\", "
-                       "\"Orphan\", \"nil\"",
-                       pp);
+        reg_status st = {0};
+        char *msg = xasprintf("Unsupported value: \"%s\": supported values: \"Foreground\", "
+                              "\"Background\", \"Orphan\", \"nil\"",
+                              pp);
+        reg_fail(&st, 422, "Invalid", "DeleteOptions.meta.k8s.io \"\" is invalid: "
+                 "propagationPolicy: %s", msg);
+        st.details = json_pack("{s:s,s:s,s:s,s:[{s:s,s:s,s:s}]}", "name", "", "group",
+                               "meta.k8s.io", "kind", "DeleteOptions", "causes", "reason",
+                               "FieldValueNotSupported", "message", msg, "field",
+                               "propagationPolicy");
+        api_resp_status(resp, &st);
+        reg_status_release(&st);
+        free(msg);
+        json_decref(*keep);
+        *keep = NULL;
         return -1;
     }
     return 0;
@@ -527,6 +545,14 @@ static void handle_eviction(api_server *s, api_req *rq, api_route *rt, api_resp 
 
 /* ---- dispatch ---------------------------------------------------------- */
 
+static bool kind_has_verb(const kind_info *k, const char *verb)
+{
+    for (const char *const *v = k->verbs; v && *v; v++)
+        if (strcmp(*v, verb) == 0)
+            return true;
+    return false;
+}
+
 static bool is_watch(api_req *rq)
 {
     const char *w = api_query(rq, "watch");
@@ -535,6 +561,12 @@ static bool is_watch(api_req *rq)
 
 static int start_watch(api_server *s, api_req *rq, api_route *rt, api_resp *resp)
 {
+    const char *ts = api_query(rq, "timeoutSeconds");
+    long long t;
+    if (ts && *ts && (!parse_int_param(ts, &t) || t < 0)) {
+        api_resp_error(resp, 400, "BadRequest", "invalid timeoutSeconds: %s", ts);
+        return -1;
+    }
     cache_filter f = {.kind = rt->kind, .ns = rt->ns, .name = rt->name[0] ? rt->name : NULL};
     lsel *ls = NULL;
     fsel *fs = NULL;
@@ -608,7 +640,7 @@ int api_handle_resource(api_server *s, api_req *rq, api_route *rt, api_resp *res
         handle_patch(s, rq, rt, resp);
     } else if (strcmp(m, "DELETE") == 0 && named) {
         handle_delete(s, rq, rt, resp);
-    } else if (strcmp(m, "DELETE") == 0) {
+    } else if (strcmp(m, "DELETE") == 0 && kind_has_verb(rt->kind, "deletecollection")) {
         handle_delete_collection(s, rq, rt, resp);
     } else {
         api_resp_error(resp, 405, "MethodNotAllowed",

@@ -143,39 +143,34 @@ static const kind_info *cache_kind_of_key(const char *key)
     return types_by_resource(strcmp(group, "core") == 0 ? "" : group, "v1", resource);
 }
 
-/* Build an immutable cache object from a stored value, stamping rev. */
-static cache_obj *cache_obj_build(const kind_info *k, const char *key, const char *value,
-                                  size_t len, int64_t rev, int64_t create_rev)
+void cache_prep_init(cache_prep *p, json_t *obj)
 {
-    json_t *j = json_loadb(value, len, 0, NULL), *meta, *owners;
-    char rv[24];
-    cache_obj *o;
+    json_object_set_new(json_obj_ensure(obj, "metadata"), "resourceVersion",
+                        json_string("\001everynode-rv\001"));
+    p->obj = obj;
+    p->text = json_dump_compact(obj, &p->len);
+}
+
+void cache_prep_release(cache_prep *p)
+{
+    if (!p)
+        return;
+    free((char *)p->text);
+    p->text = NULL;
+}
+
+/* Facts of an object every cache_obj keeps (meta is the object's metadata). */
+static void cache_obj_facts(cache_obj *o, const kind_info *k, json_t *j, json_t *meta)
+{
+    json_t *owners;
     fsel_field fields[TYPES_MAX_FIELDS];
     size_t n;
 
-    if (!json_is_object(j)) {
-        log_error("cache", "dropping unparsable value at %s", key);
-        json_decref(j);
-        return NULL;
-    }
-    meta = json_obj_ensure(j, "metadata");
-    snprintf(rv, sizeof rv, "%lld", (long long)rev);
-    json_object_set_new(meta, "resourceVersion", json_string(rv));
-
-    o = xcalloc(1, sizeof *o);
-    atomic_init(&o->refs, 1);
-    o->kind = k;
-    o->key = xstrdup(key);
-    o->rev = rev;
-    o->create_rev = create_rev;
     o->ns = xstrdup(json_string_value(json_object_get(meta, "namespace")) ?: "");
     o->name = xstrdup(json_string_value(json_object_get(meta, "name")) ?: "");
     o->uid = xstrdup(json_string_value(json_object_get(meta, "uid")) ?: "");
     o->labels = json_object_get(meta, "labels");
-    if (json_is_object(o->labels))
-        json_incref(o->labels);
-    else
-        o->labels = NULL;
+    o->labels = json_is_object(o->labels) ? json_deep_copy(o->labels) : NULL;
     o->deleting = json_object_get(meta, "deletionTimestamp") != NULL;
     o->finalizers = json_array_size(json_object_get(meta, "finalizers")) > 0;
     owners = json_object_get(meta, "ownerReferences");
@@ -197,6 +192,60 @@ static cache_obj *cache_obj_build(const kind_info *k, const char *key, const cha
         o->fields[i].name = fields[i].name;
         o->fields[i].value = xstrdup(fields[i].value ? fields[i].value : "");
     }
+}
+
+/* Build from a writer's prep: splice the revision into its text. */
+static cache_obj *cache_obj_from_prep(const kind_info *k, const char *key, const cache_prep *p,
+                                      int64_t rev, int64_t create_rev)
+{
+    static const char marker[] = "\"" CACHE_RV_MARKER "\"";
+    const char *at = strstr(p->text, marker);
+    char rv[24];
+    cache_obj *o;
+    size_t rvl, ml = sizeof marker - 1;
+
+    if (!at)
+        return NULL;
+    o = xcalloc(1, sizeof *o);
+    atomic_init(&o->refs, 1);
+    o->kind = k;
+    o->key = xstrdup(key);
+    o->rev = rev;
+    o->create_rev = create_rev;
+    rvl = (size_t)snprintf(rv, sizeof rv, "\"%lld\"", (long long)rev);
+    o->len = p->len - ml + rvl;
+    o->text = xmalloc(o->len + 1);
+    memcpy(o->text, p->text, (size_t)(at - p->text));
+    memcpy(o->text + (at - p->text), rv, rvl);
+    memcpy(o->text + (at - p->text) + rvl, at + ml, p->len - (size_t)(at - p->text) - ml + 1);
+    cache_obj_facts(o, k, p->obj, json_object_get(p->obj, "metadata"));
+    return o;
+}
+
+/* Build an immutable cache object from a stored value, stamping rev. */
+static cache_obj *cache_obj_build(const kind_info *k, const char *key, const char *value,
+                                  size_t len, int64_t rev, int64_t create_rev)
+{
+    json_t *j = json_loadb(value, len, 0, NULL), *meta;
+    char rv[24];
+    cache_obj *o;
+
+    if (!json_is_object(j)) {
+        log_error("cache", "dropping unparsable value at %s", key);
+        json_decref(j);
+        return NULL;
+    }
+    meta = json_obj_ensure(j, "metadata");
+    snprintf(rv, sizeof rv, "%lld", (long long)rev);
+    json_object_set_new(meta, "resourceVersion", json_string(rv));
+
+    o = xcalloc(1, sizeof *o);
+    atomic_init(&o->refs, 1);
+    o->kind = k;
+    o->key = xstrdup(key);
+    o->rev = rev;
+    o->create_rev = create_rev;
+    cache_obj_facts(o, k, j, meta);
     o->text = json_dump_compact(j, &o->len);
     json_decref(j);
     return o;
@@ -356,6 +405,7 @@ struct cache_applied {
     enum cache_ev_type type;
     cache_obj *obj;  /* reference */
     cache_obj *prev; /* reference or NULL */
+    json_t *tree;    /* the writer's parsed object (borrowed) or NULL */
 };
 
 /* Store watch callback: runs on the commit thread for every batch. */
@@ -377,7 +427,10 @@ static void cache_on_store_events(void *ctx, const store_event *evs, size_t n)
             c->rev = ev->rev;
         if (!ck)
             continue;
-        o = cache_obj_build(k, ev->key, ev->value, ev->len, ev->rev, ev->create_rev);
+        const cache_prep *prep = ev->aux;
+        o = prep ? cache_obj_from_prep(k, ev->key, prep, ev->rev, ev->create_rev) : NULL;
+        if (!o)
+            o = cache_obj_build(k, ev->key, ev->value, ev->len, ev->rev, ev->create_rev);
         if (!o)
             continue;
         if (ev->type == STORE_EV_DELETE) {
@@ -412,6 +465,7 @@ static void cache_on_store_events(void *ctx, const store_event *evs, size_t n)
         applied[na].type = type;
         applied[na].obj = o; /* our build reference moves here */
         applied[na].prev = prev; /* the map's old reference moves here */
+        applied[na].tree = prep ? prep->obj : NULL;
         na++;
     }
     pthread_rwlock_unlock(&c->lock);
@@ -423,7 +477,7 @@ static void cache_on_store_events(void *ctx, const store_event *evs, size_t n)
     for (size_t i = 0; i < na; i++) {
         for (size_t l = 0; l < c->nlisteners; l++)
             c->listeners[l].fn(c->listeners[l].ctx, applied[i].type, applied[i].obj,
-                               applied[i].prev);
+                               applied[i].prev, applied[i].tree);
         cache_obj_unref(applied[i].obj);
         cache_obj_unref(applied[i].prev);
     }

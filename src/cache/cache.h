@@ -58,6 +58,26 @@ void cache_obj_unref(cache_obj *o);
 /* Parse the object's JSON; new reference, never NULL for a valid object. */
 json_t *cache_obj_json(const cache_obj *o);
 
+/*
+ * Work a writer has already done, passed through the store as store_op.aux
+ * so that the store's commit thread (which runs every cache update and
+ * listener, serially) does not parse and re-serialise the object again.
+ * text is the object's compact JSON with metadata.resourceVersion set to
+ * CACHE_RV_MARKER, which the cache replaces with the revision.  Everything
+ * is borrowed for the duration of store_apply().
+ */
+#define CACHE_RV_MARKER "\\u0001everynode-rv\\u0001"
+typedef struct cache_prep {
+    json_t *obj;      /* the object as written (its resourceVersion is the marker) */
+    const char *text; /* json_dump_compact(obj) */
+    size_t len;
+} cache_prep;
+
+/* Fill a prep for obj (sets obj's metadata.resourceVersion to the marker);
+ * release with cache_prep_release. */
+void cache_prep_init(cache_prep *p, json_t *obj);
+void cache_prep_release(cache_prep *p);
+
 /* Store key for an object: "/registry/<group|core>/<resource>/<ns>/<name>"
  * (no <ns>/ for cluster-scoped).  Caller frees. */
 char *cache_key(const kind_info *k, const char *ns, const char *name);
@@ -139,10 +159,12 @@ void cache_unwatch(cache *c, cache_watcher *w);
  * In-process subscription for controllers: fn is called for every change
  * (after the cache applied it) on the store's commit thread, with the new
  * object (or the last state for DELETED) and the previous one (NULL on
- * ADDED).  Must be quick (enqueue work), must not write to the store.
+ * ADDED).  tree, when not NULL, is the writer's parsed copy of obj
+ * (borrowed, read-only: saves listeners a parse).  Must be quick (enqueue
+ * work), must not write to the store.
  */
 typedef void (*cache_listener_fn)(void *ctx, enum cache_ev_type type, cache_obj *obj,
-                                  cache_obj *prev);
+                                  cache_obj *prev, json_t *tree);
 void cache_add_listener(cache *c, cache_listener_fn fn, void *ctx);
 
 #endif /* EVERYNODE_CACHE_H */

@@ -7,5 +7,6 @@
 #define EVERYNODE_CMD_H
 
 int cmd_server(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
 
 #endif /* EVERYNODE_CMD_H */

@@ -19,7 +19,7 @@ static void usage(FILE *f)
             "Commands:\n"
             "  server   Kubernetes-compatible API server with its controllers and store\n"
             "  agent    a node: registers, heartbeats, runs its pods (not yet available)\n"
-            "  sim      many simulated nodes in one process (not yet available)\n"
+            "  sim      many simulated nodes in one process\n"
             "  up       a whole local cluster on this machine (not yet available)\n"
             "  version  print the version\n"
             "\n"
@@ -43,7 +43,9 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "server"))
         return cmd_server(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "agent") || !strcmp(argv[1], "sim") || !strcmp(argv[1], "up")) {
+    if (!strcmp(argv[1], "sim"))
+        return cmd_sim(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "agent") || !strcmp(argv[1], "up")) {
         fprintf(stderr, "everynode %s: not available in this version yet\n", argv[1]);
         return 2;
     }

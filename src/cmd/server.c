@@ -223,13 +223,17 @@ int cmd_server(int argc, char **argv)
             free(sv.bind_address);
             sv.bind_address = xstrdup(optarg);
             break;
-        case 'p':
-            sv.port = atoi(optarg);
-            if (sv.port < 0 || sv.port > 65535) {
+        case 'p': {
+            char *end;
+            long port = strtol(optarg, &end, 10);
+            sv.port = (int)port;
+            if (*optarg == '\0' || *end || port < 0 || port > 65535) {
                 fprintf(stderr, "everynode server: invalid --port %s\n", optarg);
+                rc = 2;
                 goto out;
             }
             break;
+        }
         case 'l':
             if (!strcmp(optarg, "debug"))
                 log_set_level(LOG_DEBUG);

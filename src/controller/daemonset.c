@@ -235,7 +235,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
     /* Pods by node (bound node, else the node they are pinned to). */
     typedef struct {
         pod_fact **v;
-        size_t n;
+        size_t n, cap;
         bool seen;
     } plist;
     plist *lists = xcalloc(npods + 1, sizeof *lists);
@@ -251,8 +251,12 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
         plist *l = hmap_get(&by_node, node);
         if (!l) {
             l = &lists[nlists++];
-            l->v = xcalloc(npods, sizeof *l->v);
             hmap_put(&by_node, node, l);
+        }
+        if (l->n == l->cap) {
+            /* Almost always one pod per node: start small. */
+            l->cap = l->cap ? l->cap * 2 : 2;
+            l->v = xrealloc(l->v, l->cap * sizeof *l->v);
         }
         l->v[l->n++] = pf;
     }

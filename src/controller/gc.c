@@ -44,7 +44,8 @@ static bool obj_has_finalizer(json_t *obj, const char *f)
     return false;
 }
 
-static void gc_listener(void *ctx, enum cache_ev_type type, cache_obj *obj, cache_obj *prev)
+static void gc_listener(void *ctx, enum cache_ev_type type, cache_obj *obj, cache_obj *prev,
+                        json_t *tree)
 {
     gc_ctrl *cs = ctx;
     bool wake = false;

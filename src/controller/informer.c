@@ -126,9 +126,9 @@ static int64_t quantity_or(json_t *v, int64_t dflt)
     return m;
 }
 
-static node_fact *node_fact_parse(cache_obj *o)
+static node_fact *node_fact_parse(cache_obj *o, json_t *tree)
 {
-    json_t *j = cache_obj_json(o), *taints, *t, *conds, *c, *alloc, *addrs, *a;
+    json_t *j = tree ? json_incref(tree) : cache_obj_json(o), *taints, *t, *conds, *c, *alloc, *addrs, *a;
     node_fact *n = xcalloc(1, sizeof *n);
     size_t i;
 
@@ -221,9 +221,9 @@ static const char *pod_affinity_node(json_t *pod)
     return NULL;
 }
 
-static pod_fact *pod_fact_parse(cache_obj *o)
+static pod_fact *pod_fact_parse(cache_obj *o, json_t *tree)
 {
-    json_t *j = cache_obj_json(o), *refs, *r, *conds, *c, *cs;
+    json_t *j = tree ? json_incref(tree) : cache_obj_json(o), *refs, *r, *conds, *c, *cs;
     pod_fact *p = xcalloc(1, sizeof *p);
     size_t i;
 
@@ -301,22 +301,22 @@ static void pod_index(informer *inf, pod_fact *p, bool add)
     }
 }
 
-static void informer_apply(informer *inf, enum cache_ev_type type, cache_obj *obj, void **old_out,
-                           void **cur_out)
+static void informer_apply(informer *inf, enum cache_ev_type type, cache_obj *obj, json_t *tree,
+                           void **old_out, void **cur_out)
 {
     const char *kind = obj->kind->kind;
     char *key;
 
     *old_out = *cur_out = NULL;
     if (!strcmp(kind, "Node")) {
-        node_fact *cur = type == CACHE_DELETED ? NULL : node_fact_parse(obj);
+        node_fact *cur = type == CACHE_DELETED ? NULL : node_fact_parse(obj, tree);
         node_fact *old = type == CACHE_DELETED ? hmap_del(&inf->nodes, obj->name)
                                                : hmap_put(&inf->nodes, obj->name, cur);
         inf->node_dirty = true;
         *old_out = old;
         *cur_out = cur;
     } else if (!strcmp(kind, "Pod")) {
-        pod_fact *cur = type == CACHE_DELETED ? NULL : pod_fact_parse(obj);
+        pod_fact *cur = type == CACHE_DELETED ? NULL : pod_fact_parse(obj, tree);
         key = nskey(obj->ns, obj->name);
         pod_fact *old = type == CACHE_DELETED ? hmap_del(&inf->pods, key)
                                               : hmap_put(&inf->pods, key, cur);
@@ -352,7 +352,7 @@ static void informer_apply(informer *inf, enum cache_ev_type type, cache_obj *ob
 }
 
 static void informer_listener(void *ctx, enum cache_ev_type type, cache_obj *obj,
-                              cache_obj *prev)
+                              cache_obj *prev, json_t *tree)
 {
     informer *inf = ctx;
     const char *kind = obj->kind->kind;
@@ -363,7 +363,7 @@ static void informer_listener(void *ctx, enum cache_ev_type type, cache_obj *obj
             return;
         int64_t renew = 0;
         if (type != CACHE_DELETED) {
-            json_t *j = cache_obj_json(obj);
+            json_t *j = tree ? json_incref(tree) : cache_obj_json(obj);
             renew = ts_of(json_path_str(j, "spec.renewTime"));
             json_decref(j);
         }
@@ -378,7 +378,7 @@ static void informer_listener(void *ctx, enum cache_ev_type type, cache_obj *obj
     if (strcmp(kind, "Node") && strcmp(kind, "Pod") && strcmp(kind, "DaemonSet"))
         return;
     pthread_rwlock_wrlock(&inf->lock);
-    informer_apply(inf, type, obj, &old, &cur);
+    informer_apply(inf, type, obj, tree, &old, &cur);
     pthread_rwlock_unlock(&inf->lock);
 
     for (size_t i = 0; i < inf->nhandlers; i++) {
@@ -427,7 +427,7 @@ informer *informer_start(cache *c)
         bool more;
         cache_list(c, &f, NULL, 0, &objs, &n, &rev, &more);
         for (size_t i = 0; i < n; i++) {
-            informer_apply(inf, CACHE_ADDED, objs[i], &old, &cur);
+            informer_apply(inf, CACHE_ADDED, objs[i], NULL, &old, &cur);
             if (k == 0)
                 node_fact_free(old);
             else if (k == 1)

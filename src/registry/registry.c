@@ -229,6 +229,38 @@ static char *reg_encode(json_t *obj, size_t *len)
     return s;
 }
 
+/*
+ * One durable write of obj under key.  The object is serialised twice here,
+ * on the writer's thread: once for the store (without resourceVersion) and
+ * once for the cache (cache_prep), so that the store's commit thread, which
+ * applies every change to the cache in order, only splices the revision in.
+ */
+static int reg_store_write(registry *r, enum store_op_type type, const char *key, json_t *obj,
+                           int64_t expect_rev, int64_t *rev)
+{
+    store_op op = {.type = type, .key = key, .expect_rev = expect_rev};
+    cache_prep prep;
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (type != STORE_OP_DELETE)
+        text = reg_encode(obj, &len);
+    cache_prep_init(&prep, obj);
+    op.value = text;
+    op.len = len;
+    op.aux = &prep;
+    rc = store_apply(r->st, &op, 1);
+    if (rc == 0)
+        rc = op.result;
+    if (rc == 0)
+        *rev = op.rev;
+    cache_prep_release(&prep);
+    json_object_del(json_object_get(obj, "metadata"), "resourceVersion");
+    free(text);
+    return rc;
+}
+
 static void reg_stamp_rv(json_t *obj, int64_t rev)
 {
     char buf[24];
@@ -243,8 +275,7 @@ int reg_create(registry *r, const kind_info *k, const char *ns, json_t *body,
 {
     json_t *obj = NULL, *meta, *causes = NULL;
     const char *name;
-    char *key = NULL, *text = NULL;
-    size_t len;
+    char *key = NULL;
     int64_t rev;
     int rc;
 
@@ -294,8 +325,7 @@ int reg_create(registry *r, const kind_info *k, const char *ns, json_t *body,
         goto out;
     }
     key = cache_key(k, ns, name);
-    text = reg_encode(obj, &len);
-    rc = store_create(r->st, key, text, len, &rev);
+    rc = reg_store_write(r, STORE_OP_CREATE, key, obj, 0, &rev);
     if (rc == EN_EXISTS) {
         reg_fail(st, 409, "AlreadyExists", "%s \"%s\" already exists", types_qualified_resource(k),
                  name);
@@ -314,7 +344,6 @@ out:
     json_decref(causes);
     json_decref(obj);
     free(key);
-    free(text);
     return rc;
 }
 
@@ -331,8 +360,6 @@ static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, jso
                             json_t **out, reg_status *st)
 {
     json_t *old = cache_obj_json(cur), *next = NULL, *causes = NULL;
-    char *text = NULL;
-    size_t len;
     int64_t rev;
     int rc;
     /* A binding changes only spec.nodeName, which pod updates may not. */
@@ -375,11 +402,8 @@ static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, jso
         rc = 0;
         goto out;
     }
-    text = reg_encode(next, &len);
-    if (reg_finalized(next))
-        rc = store_delete(r->st, cur->key, cur->rev, &rev);
-    else
-        rc = store_update(r->st, cur->key, text, len, cur->rev, &rev);
+    rc = reg_store_write(r, reg_finalized(next) ? STORE_OP_DELETE : STORE_OP_UPDATE, cur->key,
+                         next, cur->rev, &rev);
     if (rc == EN_CONFLICT || rc == EN_NOTFOUND) {
         if (explicit_rv && rc == EN_CONFLICT)
             rc = reg_conflict(st, k, cur->name);
@@ -398,7 +422,6 @@ out:
     json_decref(causes);
     json_decref(old);
     json_decref(next);
-    free(text);
     return rc;
 }
 
@@ -636,8 +659,6 @@ int reg_delete(registry *r, const kind_info *k, const char *ns, const char *name
     for (int tries = 0; tries < REG_MAX_RETRIES; tries++) {
         cache_obj *cur = cache_get(r->c, k, ns, name);
         json_t *obj;
-        char *text = NULL;
-        size_t len;
         int64_t rev;
         enum reg_delete_plan plan;
 
@@ -667,7 +688,7 @@ int reg_delete(registry *r, const kind_info *k, const char *ns, const char *name
             return 0;
         }
         if (plan == REG_DELETE_NOW) {
-            rc = store_delete(r->st, cur->key, cur->rev, &rev);
+            rc = reg_store_write(r, STORE_OP_DELETE, cur->key, obj, cur->rev, &rev);
             if (rc == 0) {
                 *gone = true;
                 *out = obj;
@@ -679,9 +700,7 @@ int reg_delete(registry *r, const kind_info *k, const char *ns, const char *name
             cache_obj_unref(cur);
             return 0;
         } else {
-            text = reg_encode(obj, &len);
-            rc = store_update(r->st, cur->key, text, len, cur->rev, &rev);
-            free(text);
+            rc = reg_store_write(r, STORE_OP_UPDATE, cur->key, obj, cur->rev, &rev);
             if (rc == 0) {
                 reg_stamp_rv(obj, rev);
                 *out = obj;

@@ -61,6 +61,9 @@ typedef struct store_op {
     const char *value;  /* ignored for DELETE */
     size_t len;
     int64_t expect_rev; /* 0 = unconditional */
+    void *aux;          /* opaque, borrowed: handed to live watchers with this op's
+                           event (lets the layer above pass work it already did);
+                           must stay valid until store_apply returns */
     /* results, filled by store_apply(): */
     int result;          /* 0 or EN_EXISTS / EN_NOTFOUND / EN_CONFLICT / EN_IO */
     int64_t rev;         /* revision assigned to this op when result == 0 */
@@ -78,6 +81,7 @@ typedef struct store_event {
     int64_t rev;            /* revision of this change */
     int64_t create_rev;     /* create revision of the key */
     bool created;           /* PUT that created the key (vs. updated) */
+    void *aux;              /* the op's aux for live events, NULL for history */
 } store_event;
 
 /* Called with n >= 1 events in revision order.  See the header comment. */

@@ -190,6 +190,7 @@ typedef struct sq_write {
     size_t len;            /* bytes in value */
     int64_t rev;           /* revision assigned at sequencing */
     int64_t create_rev;    /* the key's create revision */
+    void *aux;             /* store_op.aux (borrowed; the writer waits for delivery) */
 } sq_write;
 
 /* A registered watch (the public store_watch handle of this backend). */
@@ -767,6 +768,7 @@ static void sq_deliver(sq_store *s, const sq_write *batch, size_t n)
         evs[i].rev = w->rev;
         evs[i].create_rev = w->create_rev;
         evs[i].created = !w->is_delete && w->rev == w->create_rev;
+        evs[i].aux = w->aux;
     }
     pthread_mutex_lock(&s->watch_mu);
     s->delivering = true;
@@ -864,6 +866,7 @@ static sq_write *sq_write_new(store_op *op)
     }
     w = xcalloc(1, sizeof *w);
     w->is_delete = op->type == STORE_OP_DELETE;
+    w->aux = op->aux;
     w->key = xstrndup(op->key, klen);
     if (!w->is_delete) {
         /* Copied before taking the lock: values may be megabytes. */
@@ -1151,6 +1154,7 @@ static int sq_replay_locked(sq_store *s, int64_t from, int64_t to, store_watch_f
         ev.len = (size_t)sqlite3_column_bytes(st, 3);
         ev.create_rev = sqlite3_column_int64(st, 4);
         ev.created = ev.type == STORE_EV_PUT && ev.rev == ev.create_rev;
+        ev.aux = NULL;
         if (!ev.value)
             ev.value = "";
         if (!ev.key)

@@ -832,7 +832,8 @@ static void label_of(cache_obj *o, char *buf)
     snprintf(buf, 16, "%s", v ? v : "");
 }
 
-static void listen_cb(void *ctx, enum cache_ev_type type, cache_obj *obj, cache_obj *prev)
+static void listen_cb(void *ctx, enum cache_ev_type type, cache_obj *obj, cache_obj *prev,
+                      json_t *tree)
 {
     seen *s = ctx;
 
