@@ -58,6 +58,7 @@ struct cache {
     cache_event *ring;             /* history of recent events */
     size_t ring_cap, ring_head, ring_len;
     int64_t ring_start_rev;        /* every event with rev > this is in the ring */
+    size_t ring_bytes;             /* JSON bytes the ring's events refer to */
     pthread_mutex_t watchers_mu;   /* guards the watcher list links */
     cache_watcher *watchers;
     struct cache_listener listeners[CACHE_MAX_LISTENERS];
@@ -313,15 +314,27 @@ static struct cache_kind *cache_kind_find(cache *c, const kind_info *k)
     return NULL;
 }
 
+/* History is bounded by count (ring_cap) and by the bytes of the object
+ * versions it keeps alive, so that heavy churn (a 10,000-pod rollout)
+ * shortens how far back a watch may resume instead of growing memory. */
+#define CACHE_RING_MAX_BYTES ((size_t)48 << 20)
+
+static size_t ev_bytes(const cache_event *e)
+{
+    return (e->obj ? e->obj->len : 0) + (e->prev ? e->prev->len : 0);
+}
+
 static void cache_ring_push(cache *c, enum cache_ev_type type, cache_obj *o, cache_obj *prev)
 {
     if (!c->ring_cap) {
         c->ring_start_rev = o->rev; /* no history: only "now" can be resumed */
         return;
     }
-    if (c->ring_len == c->ring_cap) {
+    while (c->ring_len &&
+           (c->ring_len == c->ring_cap || c->ring_bytes > CACHE_RING_MAX_BYTES)) {
         cache_event *old = &c->ring[c->ring_head];
         c->ring_start_rev = old->rev;
+        c->ring_bytes -= ev_bytes(old);
         cache_obj_unref(old->obj);
         cache_obj_unref(old->prev);
         c->ring_head = (c->ring_head + 1) % c->ring_cap;
@@ -332,6 +345,7 @@ static void cache_ring_push(cache *c, enum cache_ev_type type, cache_obj *o, cac
     e->obj = cache_obj_ref(o);
     e->prev = cache_obj_ref(prev);
     e->rev = o->rev;
+    c->ring_bytes += ev_bytes(e);
     c->ring_len++;
 }
 

@@ -3,11 +3,11 @@
  * pod handling for many nodes with a few threads.
  *
  * Threads:
- *   - workers (cfg.workers): take tasks from three queues and make the HTTP
- *     requests; each holds about one keep-alive connection via the client's
- *     handle pool.  Lease renewals go first (mostly: see take_task) so that
- *     neither pod bursts nor a slow server make nodes look dead; node and
- *     pod tasks share the rest.
+ *   - workers (cfg.workers): take tasks from three queues, earliest
+ *     deadline first, and make the HTTP requests; each holds about one
+ *     keep-alive connection via the client's handle pool.  Pods and
+ *     registrations are due at once, heartbeats within half their interval,
+ *     so neither pod bursts nor a slow server make nodes look dead.
  *   - the ticker: every SIM_TICK_MS queues the heartbeats that are due (each
  *     node has its own phase within the interval, so 10,000 nodes renew at
  *     an even ~1,000 leases/s instead of in bursts) and moves delayed tasks
@@ -75,6 +75,7 @@ typedef struct task {
     char *pod;               /* owned: latest pod seen, compact JSON (T_POD); text
                               * costs a fifth of a parsed pod while it waits */
     int64_t due_ms;          /* when delayed: monotonic time to run */
+    int64_t deadline_ms;     /* when queued: run before this (see take_task) */
 } task;
 
 typedef struct task_list {
@@ -92,11 +93,9 @@ struct sim {
     pthread_mutex_t mu;      /* guards everything from here to reg_done */
     pthread_cond_t work_cv;  /* a task was queued, or stopping */
     pthread_cond_t reg_cv;   /* registration finished, or stopping */
-    task_list leases;        /* lease renewals: what keeps nodes alive comes first */
-    task_list nodes_q;       /* registrations and status heartbeats */
-    task_list pods;          /* pod tasks */
-    unsigned take_seq;       /* fairness: counts takes (see take_task) */
-    bool pods_turn;          /* fairness between nodes_q and pods */
+    task_list urgent;        /* registrations, pods, rechecks: due at once */
+    task_list leases;        /* lease renewals: due within half an interval */
+    task_list statuses;      /* status heartbeats: likewise, with more slack */
     hmap pending_pods;       /* key -> its task in pods, not yet taken */
     task **delayed;          /* min-heap on due_ms */
     size_t n_delayed, cap_delayed;
@@ -262,6 +261,26 @@ static task *heap_pop(sim *s)
     return top;
 }
 
+/* Queue a task by kind (s->mu held), with its deadline: heartbeats may
+ * wait half their interval, since a Lease lasts four of them and a status
+ * heartbeat is only a backup of the Lease; everything else is due now. */
+static void push_task_locked(sim *s, task *t)
+{
+    int64_t now = time_mono_ms();
+
+    if (t->kind == T_LEASE) {
+        t->deadline_ms = now + (int64_t)s->cfg.lease_interval * 500;
+        list_push(&s->leases, t);
+    } else if (t->kind == T_STATUS) {
+        t->deadline_ms = now + (int64_t)s->cfg.status_interval * 500;
+        list_push(&s->statuses, t);
+    } else {
+        t->deadline_ms = now;
+        list_push(&s->urgent, t);
+    }
+    pthread_cond_signal(&s->work_cv);
+}
+
 /* Queue a pod task (s->mu held), taking ownership of pod (text): a
  * pending task for the same pod takes the newer pod instead, so each pod is
  * written once per burst of events. */
@@ -278,19 +297,12 @@ static void enqueue_pod_locked(sim *s, const char *key, char *pod)
     t = task_new(T_POD, -1, key);
     t->pod = pod;
     hmap_put(&s->pending_pods, key, t);
-    list_push(&s->pods, t);
-    pthread_cond_signal(&s->work_cv);
-}
-
-static task_list *node_queue(sim *s, enum task_kind kind)
-{
-    return kind == T_LEASE ? &s->leases : &s->nodes_q;
+    push_task_locked(s, t);
 }
 
 static void enqueue_node_locked(sim *s, enum task_kind kind, long idx)
 {
-    list_push(node_queue(s, kind), task_new(kind, idx, NULL));
-    pthread_cond_signal(&s->work_cv);
+    push_task_locked(s, task_new(kind, idx, NULL));
 }
 
 /* Run a task later (any thread).  Pod rechecks already waiting are not
@@ -313,23 +325,13 @@ static void enqueue_delayed(sim *s, enum task_kind kind, long idx, const char *k
     pthread_mutex_unlock(&s->mu);
 }
 
-/* Pop a pod task (s->mu held), keeping the pending map in step. */
-static task *pop_pod(sim *s)
-{
-    task *t = list_pop(&s->pods);
-    /* The map may already point at a newer task for a pod of the same name
-     * (this one was skipped when the old pod went). */
-    if (t && t->key && hmap_get(&s->pending_pods, t->key) == t)
-        hmap_del(&s->pending_pods, t->key);
-    return t;
-}
-
 /*
- * Next task for a worker, NULL when stopping.  Lease renewals come first:
- * when the server is slow they are what keeps the nodes alive.  Still,
- * every fourth take goes to the other queues when they have work, and
- * those alternate between node tasks (registrations, status heartbeats) and
- * pods, so no kind of work starves another.
+ * Next task for a worker, NULL when stopping: earliest deadline first
+ * among the heads of the three queues (each queue is in deadline order).
+ * Pods and registrations go at once while heartbeats have slack; when the
+ * server cannot keep up with everything, a heartbeat overtakes newer pod
+ * work once it has waited its slack, so nodes stay alive and pods still
+ * progress.
  */
 static task *take_task(sim *s)
 {
@@ -337,19 +339,16 @@ static task *take_task(sim *s)
 
     pthread_mutex_lock(&s->mu);
     while (!is_stopping(s)) {
-        bool others = s->nodes_q.len || s->pods.len;
-        if (s->leases.len && (!others || s->take_seq++ % 4 != 3)) {
-            t = list_pop(&s->leases);
-            break;
-        }
-        if (s->pods.len && (!s->nodes_q.len || s->pods_turn)) {
-            s->pods_turn = false;
-            t = pop_pod(s);
-            break;
-        }
-        if (s->nodes_q.len) {
-            s->pods_turn = true;
-            t = list_pop(&s->nodes_q);
+        task_list *best = NULL, *qs[] = {&s->urgent, &s->leases, &s->statuses};
+        for (size_t i = 0; i < 3; i++)
+            if (qs[i]->head && (!best || qs[i]->head->deadline_ms < best->head->deadline_ms))
+                best = qs[i];
+        if (best) {
+            t = list_pop(best);
+            /* The map may already point at a newer task for a pod of the
+             * same name (this one was skipped when the old pod went). */
+            if (t->key && hmap_get(&s->pending_pods, t->key) == t)
+                hmap_del(&s->pending_pods, t->key);
             break;
         }
         pthread_cond_wait(&s->work_cv, &s->mu);
@@ -387,29 +386,26 @@ static void register_retry(sim *s, long idx)
 static int node_take_over(sim *s, sim_node *n, int64_t now)
 {
     client_resp resp = {0};
-    json_t *patch = NULL;
+    json_t *labels = NULL, *status = NULL;
     int rc;
 
     rc = client_get(s->cl, &client_res_nodes, NULL, n->name, &resp);
     if (rc)
         goto out_release;
     snprintf(n->uid, sizeof n->uid, "%s", json_path_str(resp.body, "metadata.uid") ?: "");
-    patch = sim__node_labels_patch(&s->cfg, resp.body, n->name);
-    if (patch) {
-        client_resp pr = {0};
+    labels = sim__node_labels_patch(&s->cfg, resp.body, n->name);
+    status = sim__node_status_patch(&s->cfg, resp.body, n->name, n->ip, s->boot_id, now);
+    if (labels) {
         rc = client_patch(s->cl, &client_res_nodes, NULL, n->name, NULL, CLIENT_PATCH_MERGE,
-                          patch, &pr);
-        client_resp_release(&pr);
-        json_decref(patch);
+                          labels, &resp);
         if (rc)
             goto out_release;
     }
-    patch = sim__node_status_patch(&s->cfg, resp.body, n->name, n->ip, s->boot_id, now);
-    client_resp_release(&resp);
     rc = client_patch(s->cl, &client_res_nodes, NULL, n->name, "status",
-                      CLIENT_PATCH_STRATEGIC, patch, &resp);
-    json_decref(patch);
+                      CLIENT_PATCH_STRATEGIC, status, &resp);
 out_release:
+    json_decref(labels);
+    json_decref(status);
     if (rc && rc != EN_CLOSED)
         sim_log_error(s, "taking over node=%s failed: %s", n->name, client_resp_message(&resp));
     client_resp_release(&resp);
@@ -648,20 +644,45 @@ static char *pod_key(json_t *pod)
     return xasprintf("%s/%s", ns ? ns : "", name);
 }
 
+/* Does this pod need a write now?  Planning is cheap and pure, so the
+ * watch thread filters out the many events that need nothing (the echoes
+ * of our own writes, above all) before they cost a queue slot; ready-after
+ * rechecks are scheduled from here too. */
+static bool pod_needs_work(sim *s, sim_node *n, const char *key, json_t *pod)
+{
+    sim_pod_plan plan;
+    int64_t now = time_now_unix();
+    bool work;
+
+    sim__pod_plan(&s->cfg, pod, n->ip, now, &plan);
+    work = plan.action != SIM_POD_NONE;
+    if (!work && plan.recheck_at)
+        enqueue_delayed(s, T_POD_RECHECK, -1, key,
+                        plan.recheck_at > now ? (plan.recheck_at - now) * 1000 : 0);
+    sim__pod_plan_release(&plan);
+    return work;
+}
+
 static int on_pod_event(void *ctx, const client_event *ev)
 {
     sim *s = ctx;
+    sim_node *n;
     char *key, *text;
     task *t;
 
     if (ev->type != CLIENT_EV_ADDED && ev->type != CLIENT_EV_MODIFIED &&
         ev->type != CLIENT_EV_DELETED)
         return 0;
-    if (!pod_node(s, ev->object))
+    n = pod_node(s, ev->object);
+    if (!n)
         return 0;
     key = pod_key(ev->object);
     if (!key)
         return 0;
+    if (ev->type != CLIENT_EV_DELETED && !pod_needs_work(s, n, key, ev->object)) {
+        free(key);
+        return 0;
+    }
     if (ev->type == CLIENT_EV_DELETED) {
         /* Nothing left to do for it; a queued write would only 404. */
         pthread_mutex_lock(&s->mu);
@@ -804,11 +825,8 @@ static void tick(sim *s)
                 continue;
             }
             hmap_put(&s->pending_pods, t->key, t);
-            list_push(&s->pods, t);
-        } else {
-            list_push(node_queue(s, t->kind), t);
         }
-        pthread_cond_signal(&s->work_cv);
+        push_task_locked(s, t);
     }
     pthread_mutex_unlock(&s->mu);
 }
@@ -821,13 +839,13 @@ static void log_stats(sim *s)
     sim_get_stats(s, &st);
     pthread_mutex_lock(&s->mu);
     ql = s->leases.len;
-    qn = s->nodes_q.len;
-    qp = s->pods.len;
+    qn = s->statuses.len;
+    qp = s->urgent.len;
     pthread_mutex_unlock(&s->mu);
     log_info("sim",
              "nodes=%ld registered=%ld lease_renewals=%ld status_updates=%ld pod_updates=%ld "
-             "pod_deletes=%ld errors=%ld queued_leases=%zu queued_node_tasks=%zu "
-             "queued_pod_tasks=%zu",
+             "pod_deletes=%ld errors=%ld queued_leases=%zu queued_statuses=%zu "
+             "queued_other=%zu",
              s->cfg.nodes, st.registered, st.lease_renewals, st.status_updates, st.pod_updates,
              st.pod_deletes, st.errors, ql, qn, qp);
 }
@@ -957,7 +975,7 @@ int sim_start(const sim_config *cfg, sim **out, char **err)
     s->start_ms = time_mono_ms();
     pthread_mutex_lock(&s->mu);
     for (long i = 0; i < s->cfg.nodes; i++)
-        list_push(&s->nodes_q, task_new(T_REGISTER, i, NULL));
+        push_task_locked(s, task_new(T_REGISTER, i, NULL));
     pthread_mutex_unlock(&s->mu);
 
     /* Threads get modest stacks: 32 of them at 8 MiB each is address
@@ -1066,9 +1084,9 @@ void sim_free(sim *s)
     sim_stop(s);
     client_watch_free(s->pod_watch);
     client_watch_free(s->node_watch);
+    free_list(&s->urgent);
     free_list(&s->leases);
-    free_list(&s->nodes_q);
-    free_list(&s->pods);
+    free_list(&s->statuses);
     for (size_t i = 0; i < s->n_delayed; i++)
         task_free(s->delayed[i]);
     free(s->delayed);
