@@ -65,10 +65,10 @@ struct cache {
     size_t nlisteners;             /* set before traffic starts */
 };
 
-/* A growable array of borrowed objects (owner index bucket). */
+/* Owner index bucket: the dependents of one owner uid, by store key
+ * (hmap removal is O(1): a DaemonSet may own 10,000 pods). */
 struct objvec {
-    cache_obj **v;
-    size_t n, cap;
+    hmap by_key; /* key -> cache_obj* (borrowed) */
 };
 
 /* ---- objects ----------------------------------------------------------- */
@@ -264,23 +264,15 @@ static void owner_index(hmap *m, cache_obj *o, bool add)
         if (add) {
             if (!vec) {
                 vec = xcalloc(1, sizeof *vec);
+                hmap_init(&vec->by_key);
                 hmap_put(m, uid, vec);
             }
-            if (vec->n == vec->cap) {
-                vec->cap = vec->cap ? vec->cap * 2 : 4;
-                vec->v = xrealloc(vec->v, vec->cap * sizeof *vec->v);
-            }
-            vec->v[vec->n++] = o;
-        } else if (vec) {
-            for (size_t k = 0; k < vec->n; k++) {
-                if (vec->v[k] == o) {
-                    vec->v[k] = vec->v[--vec->n];
-                    break;
-                }
-            }
-            if (vec->n == 0) {
+            hmap_put(&vec->by_key, o->key, o);
+        } else if (vec && hmap_get(&vec->by_key, o->key) == o) {
+            hmap_del(&vec->by_key, o->key);
+            if (vec->by_key.len == 0) {
                 hmap_del(m, uid);
-                free(vec->v);
+                hmap_release(&vec->by_key);
                 free(vec);
             }
         }
@@ -583,7 +575,7 @@ void cache_close(cache *c)
         size_t pos = 0;
         void *v;
         while (hmap_next(&c->by_owner, &pos, NULL, &v)) {
-            free(((struct objvec *)v)->v);
+            hmap_release(&((struct objvec *)v)->by_key);
             free(v);
         }
         hmap_release(&c->by_owner);
@@ -737,10 +729,12 @@ int cache_dependents(cache *c, const char *uid, cache_obj ***out, size_t *n)
 
     pthread_rwlock_rdlock(&c->lock);
     struct objvec *vec = hmap_get(&c->by_owner, uid);
-    if (vec && vec->n) {
-        res = xcalloc(vec->n, sizeof *res);
-        for (size_t i = 0; i < vec->n; i++)
-            res[cnt++] = cache_obj_ref(vec->v[i]);
+    if (vec && vec->by_key.len) {
+        size_t pos = 0;
+        void *v;
+        res = xcalloc(vec->by_key.len, sizeof *res);
+        while (hmap_next(&vec->by_key, &pos, NULL, &v))
+            res[cnt++] = cache_obj_ref(v);
     }
     pthread_rwlock_unlock(&c->lock);
     *out = res;

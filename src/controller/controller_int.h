@@ -70,6 +70,8 @@ typedef struct pod_fact {
     int64_t req_mem;
     json_t *tolerations;   /* own reference or NULL */
     int64_t rev;
+    size_t owner_slot;     /* informer-private: position in its owner index bucket */
+    size_t node_slot;      /* informer-private: position in its node (or unbound) bucket */
 } pod_fact;
 
 /* A DaemonSet as its controller sees it. */

@@ -18,6 +18,8 @@
 #include "controller/ds_int.h"
 
 #define DS_WORKERS 2
+/* Delay before a sync triggered by a pod change (see on_pod). */
+#define DS_POD_COALESCE_MS 20
 /* Writers used to carry out one sync's creates/deletes concurrently. */
 #define DS_WRITE_PARALLELISM 32
 /* Back-off for replacing failed daemon pods on a node (1 s .. 15 min). */
@@ -84,8 +86,10 @@ static void on_pod(void *ctx, const pod_fact *old, const pod_fact *cur)
     ds_ctrl *d = ctx;
     const pod_fact *p = cur ? cur : old;
     if (p->owner_kind && !strcmp(p->owner_kind, "DaemonSet") && p->owner_name) {
+        /* Pod churn comes in bursts (thousands of pods changing at once);
+         * a short delay lets one sync see a whole burst. */
         char *key = xasprintf("%s/%s", p->ns, p->owner_name);
-        wq_add(d->q, key);
+        wq_add_after(d->q, key, DS_POD_COALESCE_MS);
         free(key);
     }
 }

@@ -44,41 +44,48 @@ struct informer {
 
 /* ---- vectors ----------------------------------------------------------- */
 
-static void pvec_add(pvec *p, pod_fact *f)
+/* Buckets keep each pod's position in the pod itself (slot), so removal
+ * is O(1): a DaemonSet's bucket holds one pod per node. */
+static void pvec_add(pvec *p, pod_fact *f, size_t *slot)
 {
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 4;
         p->v = xrealloc(p->v, p->cap * sizeof *p->v);
     }
+    *slot = p->n;
     p->v[p->n++] = f;
 }
 
-static void pvec_del(pvec *p, pod_fact *f)
+static void pvec_del(pvec *p, pod_fact *f, size_t *slot, bool owner_slot)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        if (p->v[i] == f) {
-            p->v[i] = p->v[--p->n];
-            return;
-        }
+    size_t i = *slot;
+    if (i >= p->n || p->v[i] != f)
+        return;
+    p->v[i] = p->v[--p->n];
+    if (i < p->n) {
+        if (owner_slot)
+            p->v[i]->owner_slot = i;
+        else
+            p->v[i]->node_slot = i;
     }
 }
 
-static void index_add(hmap *m, const char *key, pod_fact *f)
+static void index_add(hmap *m, const char *key, pod_fact *f, bool owner)
 {
     pvec *p = hmap_get(m, key);
     if (!p) {
         p = xcalloc(1, sizeof *p);
         hmap_put(m, key, p);
     }
-    pvec_add(p, f);
+    pvec_add(p, f, owner ? &f->owner_slot : &f->node_slot);
 }
 
-static void index_del(hmap *m, const char *key, pod_fact *f)
+static void index_del(hmap *m, const char *key, pod_fact *f, bool owner)
 {
     pvec *p = hmap_get(m, key);
     if (!p)
         return;
-    pvec_del(p, f);
+    pvec_del(p, f, owner ? &f->owner_slot : &f->node_slot, owner);
     if (p->n == 0) {
         hmap_del(m, key);
         free(p->v);
@@ -284,20 +291,20 @@ static void pod_index(informer *inf, pod_fact *p, bool add)
 {
     if (p->owner_uid) {
         if (add)
-            index_add(&inf->by_owner, p->owner_uid, p);
+            index_add(&inf->by_owner, p->owner_uid, p, true);
         else
-            index_del(&inf->by_owner, p->owner_uid, p);
+            index_del(&inf->by_owner, p->owner_uid, p, true);
     }
     if (p->node) {
         if (add)
-            index_add(&inf->by_node, p->node, p);
+            index_add(&inf->by_node, p->node, p, false);
         else
-            index_del(&inf->by_node, p->node, p);
+            index_del(&inf->by_node, p->node, p, false);
     } else {
         if (add)
-            pvec_add(&inf->unbound, p);
+            pvec_add(&inf->unbound, p, &p->node_slot);
         else
-            pvec_del(&inf->unbound, p);
+            pvec_del(&inf->unbound, p, &p->node_slot, false);
     }
 }
 

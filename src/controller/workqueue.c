@@ -27,6 +27,7 @@ struct workqueue {
     struct delayed *later; /* delayed adds */
     size_t nlater, caplater;
     hmap failures;         /* key -> (void*)(count) for back-off */
+    hmap delayed;          /* key -> (void*)(intptr_t)due ms, for keys in later */
     bool shutdown;
 };
 
@@ -39,6 +40,7 @@ workqueue *wq_new(void)
     hmap_init(&q->processing);
     hmap_init(&q->dirty);
     hmap_init(&q->failures);
+    hmap_init(&q->delayed);
     return q;
 }
 
@@ -56,6 +58,7 @@ void wq_free(workqueue *q)
     hmap_release(&q->processing);
     hmap_release(&q->dirty);
     hmap_release(&q->failures);
+    hmap_release(&q->delayed);
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->cv);
     free(q);
@@ -100,12 +103,30 @@ void wq_add_after(workqueue *q, const char *key, int64_t delay_ms)
         return;
     }
     pthread_mutex_lock(&q->mu);
+    int64_t due = time_mono_ms() + delay_ms;
+    intptr_t have = (intptr_t)hmap_get(&q->delayed, key);
+    if (have && have <= due) {
+        /* Already due sooner: one delayed entry per key is enough. */
+        pthread_mutex_unlock(&q->mu);
+        return;
+    }
+    if (have) {
+        /* Due later: pull the existing entry forward instead of adding. */
+        for (size_t i = 0; i < q->nlater; i++)
+            if (!strcmp(q->later[i].key, key))
+                q->later[i].at_ms = due;
+        hmap_put(&q->delayed, key, (void *)(intptr_t)due);
+        pthread_cond_signal(&q->cv);
+        pthread_mutex_unlock(&q->mu);
+        return;
+    }
+    hmap_put(&q->delayed, key, (void *)(intptr_t)due);
     if (q->nlater == q->caplater) {
         q->caplater = q->caplater ? q->caplater * 2 : 16;
         q->later = xrealloc(q->later, q->caplater * sizeof *q->later);
     }
     q->later[q->nlater].key = xstrdup(key);
-    q->later[q->nlater].at_ms = time_mono_ms() + delay_ms;
+    q->later[q->nlater].at_ms = due;
     q->nlater++;
     pthread_cond_signal(&q->cv);
     pthread_mutex_unlock(&q->mu);
@@ -117,6 +138,7 @@ static int64_t promote_locked(workqueue *q)
     int64_t now = time_mono_ms(), next = INT64_MAX;
     for (size_t i = 0; i < q->nlater;) {
         if (q->later[i].at_ms <= now) {
+            hmap_del(&q->delayed, q->later[i].key);
             push_locked(q, q->later[i].key);
             free(q->later[i].key);
             q->later[i] = q->later[--q->nlater];

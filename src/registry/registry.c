@@ -211,24 +211,6 @@ static int reg_check_ns_exists(registry *r, const kind_info *k, const char *name
     return rc;
 }
 
-/* Serialise for the store: everything but resourceVersion. */
-static char *reg_encode(json_t *obj, size_t *len)
-{
-    json_t *meta = json_object_get(obj, "metadata");
-    json_t *rv = json_object_get(meta, "resourceVersion");
-    char *s;
-
-    if (rv)
-        json_incref(rv);
-    json_object_del(meta, "resourceVersion");
-    s = json_dump_compact(obj, len);
-    if (rv) {
-        json_object_set(meta, "resourceVersion", rv);
-        json_decref(rv);
-    }
-    return s;
-}
-
 /*
  * One durable write of obj under key.  The object is serialised twice here,
  * on the writer's thread: once for the store (without resourceVersion) and
@@ -238,15 +220,32 @@ static char *reg_encode(json_t *obj, size_t *len)
 static int reg_store_write(registry *r, enum store_op_type type, const char *key, json_t *obj,
                            int64_t expect_rev, int64_t *rev)
 {
+    static const char marker[] = "\"resourceVersion\":\"" CACHE_RV_MARKER "\"";
     store_op op = {.type = type, .key = key, .expect_rev = expect_rev};
     cache_prep prep;
     char *text = NULL;
     size_t len = 0;
     int rc;
 
-    if (type != STORE_OP_DELETE)
-        text = reg_encode(obj, &len);
+    /* One serialisation serves both: the cache's text carries the marker,
+     * the store's value is the same text with that one member cut out. */
     cache_prep_init(&prep, obj);
+    if (type != STORE_OP_DELETE) {
+        const char *at = strstr(prep.text, marker);
+        size_t ml = sizeof marker - 1, head, tail;
+        if (!at)
+            en_fatal("registry: resourceVersion marker missing from %s", key);
+        head = (size_t)(at - prep.text);
+        tail = head + ml;
+        if (prep.text[tail] == ',')
+            tail++; /* "rv":"m", -> drop the following comma */
+        else if (head > 0 && prep.text[head - 1] == ',')
+            head--; /* ,"rv":"m" -> drop the preceding comma */
+        len = prep.len - (tail - head);
+        text = xmalloc(len + 1);
+        memcpy(text, prep.text, head);
+        memcpy(text + head, prep.text + tail, prep.len - tail + 1);
+    }
     op.value = text;
     op.len = len;
     op.aux = &prep;
