@@ -25,8 +25,11 @@
 
 /* Events kept in memory for watches resuming from an older revision. */
 #define SERVER_WATCH_HISTORY 50000
-/* Store change log kept for watch replay, in revisions. */
-#define SERVER_LOG_KEEP 200000
+/* Store change log kept, in revisions.  Watches are served from the
+ * cache's in-memory history; the store's log only has to cover a restart's
+ * hand-over, so it is kept short: a long log doubles the bytes every write
+ * costs and grows the database at 10,000 nodes' heartbeat rate. */
+#define SERVER_LOG_KEEP 20000
 
 /* Everything `everynode server` owns, in start-up order. */
 typedef struct server {
@@ -312,7 +315,7 @@ int cmd_server(int argc, char **argv)
              api_port(sv.api), sv.data_dir);
 
     for (;;) {
-        struct timespec wait = {.tv_sec = 30};
+        struct timespec wait = {.tv_sec = 5};
         sig = sigtimedwait(&sigs, NULL, &wait);
         if (sig == SIGTERM || sig == SIGINT)
             break;
