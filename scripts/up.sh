@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # up.sh -- install dependencies, build, and run a local everynode in the foreground.
 #
-# Starts `bin/everynode server` on 127.0.0.1 (later this becomes `everynode up`,
-# the whole local cluster), waits until it answers /readyz, and prints the
-# line that points kubectl at it:
+# Starts `bin/everynode server` on 127.0.0.1 and `bin/everynode sim` with
+# EVERYNODE_NODES (default 3) simulated nodes named node-0, node-1, ... (until
+# `everynode up` runs real nodes), waits until it answers /readyz, and prints
+# the line that points kubectl at it:
 #     export KUBECONFIG=<data dir>/kubeconfig.yaml
 # Ctrl-C (or SIGTERM) stops the server cleanly; its data stays in the data dir
 # for the next start.
 #
 # Environment: EVERYNODE_DATA_DIR (default /var/lib/everynode as root,
 # ~/.local/share/everynode otherwise), EVERYNODE_PORT (default 6443),
-# EVERYNODE_BIND (default 127.0.0.1), SKIP_DEPS=1 to skip the apt step.
+# EVERYNODE_BIND (default 127.0.0.1), EVERYNODE_NODES (default 3; 0 for none),
+# SKIP_DEPS=1 to skip the apt step.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -87,4 +89,8 @@ while :; do
     fi
     break
 done
+if [ -n "$sim_pid" ]; then
+    kill -TERM "$sim_pid" 2>/dev/null || true
+    wait "$sim_pid" 2>/dev/null || true
+fi
 exit "$rc"
