@@ -6,6 +6,7 @@ that register nodes, heartbeat them and move bound pods to Running/Ready.
 Assertions are on what kubectl prints and on objects read through the API.
 """
 
+import http.client
 import json
 import os
 import subprocess
@@ -310,6 +311,12 @@ class PodWatch:
         self.thread.start()
 
     def run(self):
+        try:
+            self._follow()
+        except (OSError, ValueError, http.client.HTTPException):
+            pass  # the stream ended (timeout or server gone): stop recording
+
+    def _follow(self):
         conn = self.cluster.server.connect(timeout=120)
         path = ("/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=110&resourceVersion="
                 + self.rv + "&labelSelector=" + self.selector.replace("=", "%3D"))
@@ -496,3 +503,52 @@ def test_killed_sim_nodes_go_unknown_and_keep_daemon_pods(cluster, tmp_path):
     cluster.sim(1, "doomed-")
     wait_until(lambda: not cluster.server.get_json("/api/v1/nodes/doomed-0")["spec"].get(
         "taints"), timeout=20, what="unreachable taints removed")
+
+
+# ---- the remaining conformance behaviours ----------------------------------------
+
+
+def test_list_and_delete_collection(cluster, tmp_path):
+    # Conformance "should list and delete a collection of DaemonSets".
+    cluster.sim(2)
+    for name in ("coll-a", "coll-b"):
+        ds = ds_manifest(name, labels={"app": name, "set": "coll"})
+        apply(cluster, tmp_path, ds)
+    cluster.wait_ds("coll-a", 2)
+    lst = cluster.server.get_json(
+        "/apis/apps/v1/daemonsets?labelSelector=set%3Dcoll")  # across namespaces
+    assert sorted(d["metadata"]["name"] for d in lst["items"]) == ["coll-a", "coll-b"]
+    r = cluster.server.api("DELETE", "/apis/apps/v1/namespaces/default/daemonsets"
+                           "?labelSelector=set%3Dcoll")
+    assert r.status == 200, r
+    lst = cluster.server.get_json("/apis/apps/v1/namespaces/default/daemonsets"
+                                  "?labelSelector=set%3Dcoll")
+    assert lst["items"] == []
+    wait_until(lambda: not cluster.pods("set=coll"), timeout=20, what="their pods gone")
+
+
+def test_status_subresource_read_replace_patch(cluster, tmp_path):
+    # Conformance "should verify changes to a daemon set status".
+    cluster.sim(1)
+    apply(cluster, tmp_path, ds_manifest("stat"))
+    cluster.wait_ds("stat", 1)
+    path = "/apis/apps/v1/namespaces/default/daemonsets/stat/status"
+    cur = cluster.server.get_json(path)
+    assert cur["kind"] == "DaemonSet" and cur["status"]["numberReady"] == 1
+    cond = {"type": "StatusUpdate", "status": "True", "reason": "E2E",
+            "message": "Set from e2e test"}
+    cur["status"]["conditions"] = [cond]
+    r = cluster.server.api("PUT", path, cur)
+    assert r.status == 200, r
+    got = cluster.server.get_json(path)["status"]["conditions"]
+    assert [c["type"] for c in got] == ["StatusUpdate"]
+    patch = {"status": {"conditions": [{"type": "StatusPatched", "status": "True"}]}}
+    r = cluster.server.api("PATCH", path, patch, content_type="application/merge-patch+json")
+    assert r.status == 200, r
+    # The controller's own status writes keep what a client put in conditions.
+    time.sleep(1)
+    cluster.kubectl.ok("label", "nodes", "sim-node-0", "touch=1")
+    time.sleep(1)
+    got = cluster.server.get_json(path)["status"]
+    assert [c["type"] for c in got["conditions"]] == ["StatusPatched"]
+    assert got["numberReady"] == 1
