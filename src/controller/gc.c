@@ -40,7 +40,11 @@ static bool obj_has_finalizer(json_t *obj, const char *f)
 {
     json_t *arr = json_path(obj, "metadata.finalizers"), *v;
     size_t i;
-    json_array_foreach(arr, i, v) if (strcmp(json_string_value(v) ?: "", f) == 0) return true;
+    json_array_foreach(arr, i, v)
+    {
+        if (strcmp(json_string_value(v) ?: "", f) == 0)
+            return true;
+    }
     return false;
 }
 
@@ -322,7 +326,10 @@ static void *gc_main(void *arg)
 
         size_t i;
         json_t *u;
-        json_array_foreach(uids, i, u) gc_owner_gone(cs, json_string_value(u));
+        json_array_foreach(uids, i, u)
+        {
+            gc_owner_gone(cs, json_string_value(u));
+        }
         json_decref(uids);
         if (now >= next_sweep) {
             gc_sweep(cs);

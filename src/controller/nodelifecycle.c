@@ -71,9 +71,11 @@ static bool set_unknown(void *ctx, json_t *node)
     }
     for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
         json_t *found = NULL;
-        json_array_foreach(conds, i, c) if (!strcmp(json_string_value(json_object_get(c, "type"))
-                                                        ?: "",
-                                                    types[t])) found = c;
+        json_array_foreach(conds, i, c)
+        {
+            if (!strcmp(json_string_value(json_object_get(c, "type")) ?: "", types[t]))
+                found = c;
+        }
         if (!found) {
             found = json_pack("{s:s,s:s}", "type", types[t], "status", "Unknown");
             json_array_append_new(conds, found);
@@ -167,8 +169,7 @@ static bool sync_taints(void *ctx, json_t *node)
             json_object_set_new(nt, "timeAdded", json_string(ts));
         json_array_append_new(next, nt);
     }
-    if (json_equal(next, taints ? taints : json_array()) ||
-        (!taints && json_array_size(next) == 0)) {
+    if ((taints && json_equal(next, taints)) || (!taints && json_array_size(next) == 0)) {
         json_decref(next);
         return false;
     }

@@ -510,7 +510,11 @@ static bool reg_json_patch_wellformed(json_t *patch)
     json_t *op;
     if (!json_is_array(patch))
         return false;
-    json_array_foreach(patch, i, op) if (!json_is_object(op)) return false;
+    json_array_foreach(patch, i, op)
+    {
+        if (!json_is_object(op))
+            return false;
+    }
     return true;
 }
 

@@ -252,7 +252,11 @@ static void add_finalizer(json_t *obj, const char *f)
         arr = json_array();
         json_object_set_new(meta, "finalizers", arr);
     }
-    json_array_foreach(arr, i, v) if (strcmp(json_string_value(v) ?: "", f) == 0) return;
+    json_array_foreach(arr, i, v)
+    {
+        if (strcmp(json_string_value(v) ?: "", f) == 0)
+            return;
+    }
     json_array_append_new(arr, json_string(f));
 }
 
