@@ -513,6 +513,7 @@ def test_list_and_delete_collection(cluster, tmp_path):
     cluster.sim(2)
     for name in ("coll-a", "coll-b"):
         ds = ds_manifest(name, labels={"app": name, "set": "coll"})
+        ds["metadata"]["labels"] = {"set": "coll"}
         apply(cluster, tmp_path, ds)
     cluster.wait_ds("coll-a", 2)
     lst = cluster.server.get_json(
