@@ -372,7 +372,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
         const char **cr = NULL;
         pod_fact **dl = NULL;
         size_t ncr = 0, ndl = 0;
-        ds_rolling_update(d, v, nodes, nnodes, pods, npods, &cr, &ncr, &dl, &ndl);
+        ds_rolling_update(v, nodes, nnodes, pods, npods, &cr, &ncr, &dl, &ndl);
         for (size_t i = 0; i < ncr; i++)
             plan_create(p, cap_create, cr[i]);
         for (size_t i = 0; i < ndl; i++)

@@ -47,10 +47,11 @@ json_t *ds_new_pod(const ds_view *v, const char *node);
 /* Template hash as Kubernetes names revisions: FNV-32a of the template and
  * the collision count, spelled in the safe alphabet.  Caller frees. */
 char *ds_template_hash(json_t *tmpl, int64_t collision_count);
-/* ControllerRevision data for the DaemonSet: compact, key-sorted JSON of
- * {"spec":{"template":{...,"$patch":"replace"}}} with Go's escaping, as
- * kubectl computes it for rollout undo.  Caller frees. */
-char *ds_revision_data(json_t *ds);
+/* ControllerRevision data for the DaemonSet,
+ * {"spec":{"template":{...,"$patch":"replace"}}}, the patch kubectl applies on
+ * rollout undo (new reference).  Stored objects are serialised compact and
+ * key-sorted, as Go's encoder writes this map. */
+json_t *ds_revision_data(json_t *ds);
 /* Pod is of the current revision (hash label, or template generation). */
 bool ds_pod_updated(const ds_view *v, const pod_fact *p);
 /* Ready for at least minReadySeconds. */
@@ -69,7 +70,7 @@ void ds_history_cleanup(ds_ctrl *d, ds_view *v, json_t *live_hashes);
 /* Rolling update step: nodes to create pods on and pods to delete.
  * Arrays are new (caller frees the arrays, not the strings, which are
  * borrowed from facts valid under the informer lock). */
-void ds_rolling_update(ds_ctrl *d, ds_view *v, node_fact **nodes, size_t nnodes,
+void ds_rolling_update(ds_view *v, node_fact **nodes, size_t nnodes,
                        pod_fact **pods, size_t npods, const char ***create, size_t *ncreate,
                        pod_fact ***del, size_t *ndel);
 

@@ -20,14 +20,14 @@
 typedef struct rev_info {
     cache_obj *o;
     int64_t revision;
-    char *data; /* compact data text */
+    json_t *data; /* the revision's data (own reference) */
 } rev_info;
 
 static void revs_free(rev_info *r, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         cache_obj_unref(r[i].o);
-        free(r[i].data);
+        json_decref(r[i].data);
     }
     free(r);
 }
@@ -59,7 +59,7 @@ static rev_info *ds_revisions(ds_ctrl *d, ds_view *v, size_t *n)
         if (mine) {
             r[out].o = cache_obj_ref(objs[i]);
             r[out].revision = json_integer_value(json_object_get(j, "revision"));
-            r[out].data = json_dump_compact(json_object_get(j, "data") ?: json_null(), NULL);
+            r[out].data = json_incref(json_object_get(j, "data"));
             out++;
         }
         json_decref(j);
@@ -96,19 +96,14 @@ int ds_history_sync(ds_ctrl *d, ds_view *v)
     const kind_info *dk = types_by_resource("apps", "v1", "daemonsets");
     size_t n = 0;
     rev_info *revs = ds_revisions(d, v, &n);
-    char *data = ds_revision_data(v->ds);
+    json_t *want = ds_revision_data(v->ds);
     int64_t max_old = 0;
     rev_info *cur = NULL;
     reg_status st = {0};
     int rc = 0;
 
-    /* Compare stored data with ours as parsed JSON values (key order and
-     * escaping in storage may differ from the text we produce). */
-    json_t *want = json_loads(data, 0, NULL);
     for (size_t i = 0; i < n; i++) {
-        json_t *have = json_loads(revs[i].data, 0, NULL);
-        bool match = have && want && json_equal(have, want);
-        json_decref(have);
+        bool match = revs[i].data && json_equal(revs[i].data, want);
         if (match && (!cur || revs[i].revision > cur->revision))
             cur = &revs[i];
     }
@@ -141,7 +136,7 @@ int ds_history_sync(ds_ctrl *d, ds_view *v)
         "{s:s,s:s,s:{s:s,s:s,s:o,s:[{s:s,s:s,s:s,s:s,s:b,s:b}]},s:o,s:I}", "apiVersion",
         "apps/v1", "kind", "ControllerRevision", "metadata", "name", name, "namespace", v->ns,
         "labels", labels, "ownerReferences", "apiVersion", "apps/v1", "kind", "DaemonSet", "name",
-        v->name, "uid", v->uid, "controller", 1, "blockOwnerDeletion", 1, "data", want ? json_incref(want) : json_object(),
+        v->name, "uid", v->uid, "controller", 1, "blockOwnerDeletion", 1, "data", json_incref(want),
         "revision", (json_int_t)(max_old + 1));
     if (json_is_object(ann))
         json_object_set(json_object_get(cr, "metadata"), "annotations", ann);
@@ -165,7 +160,6 @@ out:
         log_warn("daemonset", "%s/%s: revision history: %s", v->ns, v->name, st.message);
     reg_status_release(&st);
     json_decref(want);
-    free(data);
     revs_free(revs, n);
     return rc;
 }
@@ -242,7 +236,7 @@ static bool find_updated(const ds_view *v, const node_pods *np, pod_fact **newp,
     return true;
 }
 
-void ds_rolling_update(ds_ctrl *d, ds_view *v, node_fact **nodes, size_t nnodes,
+void ds_rolling_update(ds_view *v, node_fact **nodes, size_t nnodes,
                        pod_fact **pods, size_t npods, const char ***create, size_t *ncreate,
                        pod_fact ***del, size_t *ndel)
 {
@@ -372,7 +366,6 @@ void ds_rolling_update(ds_ctrl *d, ds_view *v, node_fact **nodes, size_t nnodes,
         free(cand_new);
         free(not_run);
     }
-    (void)d;
     hmap_release(&idx);
     free(np);
     *create = cr;

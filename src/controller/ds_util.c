@@ -190,36 +190,16 @@ char *ds_template_hash(json_t *tmpl, int64_t collision_count)
     return sbuf_detach(&sb, NULL);
 }
 
-char *ds_revision_data(json_t *ds)
+json_t *ds_revision_data(json_t *ds)
 {
     json_t *tmpl = json_deep_copy(json_path(ds, "spec.template"));
-    json_t *patch;
-    char *text;
-    sbuf sb;
 
     if (!json_is_object(tmpl)) {
         json_decref(tmpl);
         tmpl = json_object();
     }
     json_object_set_new(tmpl, "$patch", json_string("replace"));
-    patch = json_pack("{s:{s:o}}", "spec", "template", tmpl);
-    text = json_dump_compact(patch, NULL);
-    json_decref(patch);
-    /* encoding/json escapes <, > and & inside strings; those bytes cannot
-     * appear outside strings in JSON, so a byte-wise rewrite is exact. */
-    sbuf_init(&sb);
-    for (const char *p = text; *p; p++) {
-        if (*p == '<')
-            sbuf_puts(&sb, "\\u003c");
-        else if (*p == '>')
-            sbuf_puts(&sb, "\\u003e");
-        else if (*p == '&')
-            sbuf_puts(&sb, "\\u0026");
-        else
-            sbuf_append(&sb, p, 1);
-    }
-    free(text);
-    return sbuf_detach(&sb, NULL);
+    return json_pack("{s:{s:o}}", "spec", "template", tmpl);
 }
 
 bool ds_pod_updated(const ds_view *v, const pod_fact *p)

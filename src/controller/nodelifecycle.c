@@ -101,21 +101,18 @@ static void wanted_taints(json_t *node, bool *unreach, bool *notready, bool *uns
     size_t i;
     *unreach = *notready = false;
     *unsched = json_is_true(json_path(node, "spec.unschedulable"));
-    bool have_ready = false;
+    /* No Ready condition yet (never posted): no taints until the grace
+     * period turns it Unknown, as Kubernetes' NoSchedule tainting pass. */
     json_array_foreach(conds, i, c)
     {
         if (strcmp(json_string_value(json_object_get(c, "type")) ?: "", "Ready"))
             continue;
-        have_ready = true;
         const char *s = json_string_value(json_object_get(c, "status")) ?: "";
         if (!strcmp(s, "False"))
             *notready = true;
         else if (strcmp(s, "True"))
             *unreach = true;
     }
-    /* No Ready condition yet (never posted): no taints until the grace
-     * period turns it Unknown, as Kubernetes' NoSchedule tainting pass. */
-    (void)have_ready;
 }
 
 static bool is_managed(const char *key)
