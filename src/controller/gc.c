@@ -147,6 +147,22 @@ static void gc_mutate(gc_ctrl *cs, cache_obj *o, const char *sub, reg_mutate_fn 
 
 /* ---- passes ------------------------------------------------------------ */
 
+/* Does any of the object's owners still exist? */
+static bool has_live_owner(gc_ctrl *cs, const cache_obj *o)
+{
+    size_t i;
+    json_t *u;
+    json_array_foreach(o->owner_uids, i, u)
+    {
+        cache_obj *owner = cache_get_by_uid(cs->c, json_string_value(u));
+        if (owner) {
+            cache_obj_unref(owner);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Dependents of a deleted uid: delete those left with no live owner. */
 static void gc_owner_gone(gc_ctrl *cs, const char *uid)
 {
@@ -154,20 +170,9 @@ static void gc_owner_gone(gc_ctrl *cs, const char *uid)
     size_t n = 0;
 
     cache_dependents(cs->c, uid, &deps, &n);
-    for (size_t i = 0; i < n; i++) {
-        bool live = false;
-        size_t j;
-        json_t *u;
-        json_array_foreach(deps[i]->owner_uids, j, u)
-        {
-            cache_obj *owner = cache_get_by_uid(cs->c, json_string_value(u));
-            if (owner)
-                live = true;
-            cache_obj_unref(owner);
-        }
-        if (!live && !deps[i]->deleting)
+    for (size_t i = 0; i < n; i++)
+        if (!deps[i]->deleting && !has_live_owner(cs, deps[i]))
             gc_delete(cs, deps[i], REG_PROP_BACKGROUND);
-    }
     cache_list_free(deps, n);
 }
 
@@ -234,8 +239,9 @@ static void gc_namespace(gc_ctrl *cs, cache_obj *nso)
         gc_mutate(cs, nso, "finalize", drop_ns_finalizer, NULL);
 }
 
-/* Sweep every object: being-deleted ones and orphans. */
-static void gc_sweep(gc_ctrl *cs)
+/* Look at every object being deleted (finalizers, namespaces) and, on a
+ * full sweep, also at every dependent whose owners are all gone. */
+static void gc_pass(gc_ctrl *cs, bool full)
 {
     size_t nk;
     const kind_info *kinds = types_all(&nk);
@@ -254,46 +260,8 @@ static void gc_sweep(gc_ctrl *cs)
                 gc_namespace(cs, o);
             else if (o->deleting)
                 gc_finalize(cs, o);
-            if (o->owner_uids && !o->deleting) {
-                bool live = false;
-                size_t k;
-                json_t *u;
-                json_array_foreach(o->owner_uids, k, u)
-                {
-                    cache_obj *owner = cache_get_by_uid(cs->c, json_string_value(u));
-                    if (owner)
-                        live = true;
-                    cache_obj_unref(owner);
-                }
-                if (!live)
-                    gc_delete(cs, o, REG_PROP_BACKGROUND);
-            }
-        }
-        cache_list_free(objs, n);
-    }
-}
-
-/* Objects currently being deleted (cheaper than a full sweep). */
-static void gc_pass_deleting(gc_ctrl *cs)
-{
-    size_t nk;
-    const kind_info *kinds = types_all(&nk);
-
-    for (size_t i = 0; i < nk; i++) {
-        cache_filter f = {.kind = &kinds[i]};
-        cache_obj **objs = NULL;
-        size_t n = 0;
-        int64_t rev;
-        bool more;
-
-        cache_list(cs->c, &f, NULL, 0, &objs, &n, &rev, &more);
-        for (size_t j = 0; j < n; j++) {
-            if (!objs[j]->deleting)
-                continue;
-            if (strcmp(objs[j]->kind->kind, "Namespace") == 0)
-                gc_namespace(cs, objs[j]);
-            else
-                gc_finalize(cs, objs[j]);
+            else if (full && o->owner_uids && !has_live_owner(cs, o))
+                gc_delete(cs, o, REG_PROP_BACKGROUND);
         }
         cache_list_free(objs, n);
     }
@@ -332,10 +300,10 @@ static void *gc_main(void *arg)
         }
         json_decref(uids);
         if (now >= next_sweep) {
-            gc_sweep(cs);
+            gc_pass(cs, true);
             next_sweep = time_mono_ms() + GC_SWEEP_MS;
         } else if (hinted) {
-            gc_pass_deleting(cs);
+            gc_pass(cs, false);
         }
         pthread_mutex_lock(&cs->mu);
     }

@@ -437,6 +437,20 @@ static int reg_check_name(const kind_info *k, const char *name, json_t *obj, reg
     return 0;
 }
 
+/* The checks every update and patch result passes before the strategy. */
+static int reg_check_body(const kind_info *k, const char *ns, const char *name, json_t *obj,
+                          const reg_write_opts *o, reg_status *st)
+{
+    int rc = reg_check_kind(k, obj, st);
+    if (!rc)
+        rc = reg_check_namespace(k, ns, obj, st);
+    if (!rc)
+        rc = reg_check_name(k, name, obj, st);
+    if (!rc)
+        rc = reg_check_fields(k, obj, o, st);
+    return rc;
+}
+
 static bool reg_allow_create_on_update(const kind_info *k)
 {
     return strcmp(k->kind, "Event") == 0 || strcmp(k->kind, "Lease") == 0;
@@ -456,13 +470,7 @@ int reg_update(registry *r, const kind_info *k, const char *ns, const char *name
         rc = reg_fail(st, 405, "MethodNotAllowed", "update is not supported on %s", k->resource);
         goto out;
     }
-    rc = reg_check_kind(k, obj, st);
-    if (!rc)
-        rc = reg_check_namespace(k, ns, obj, st);
-    if (!rc)
-        rc = reg_check_name(k, name, obj, st);
-    if (!rc)
-        rc = reg_check_fields(k, obj, o, st);
+    rc = reg_check_body(k, ns, name, obj, o, st);
     if (rc)
         goto out;
     rv = json_path_str(obj, "metadata.resourceVersion");
@@ -584,13 +592,7 @@ int reg_patch(registry *r, const kind_info *k, const char *ns, const char *name,
             cache_obj_unref(cur);
             return rc;
         }
-        rc = reg_check_kind(k, res, st);
-        if (!rc)
-            rc = reg_check_namespace(k, ns, res, st);
-        if (!rc)
-            rc = reg_check_name(k, name, res, st);
-        if (!rc)
-            rc = reg_check_fields(k, res, o, st);
+        rc = reg_check_body(k, ns, name, res, o, st);
         if (rc) {
             json_decref(res);
             cache_obj_unref(cur);
