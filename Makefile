@@ -11,7 +11,7 @@
 # with src/cmd/main.c, and every tests/unit/<module>/test_*.c links it too.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson yaml-0.1 sqlite3 libcurl openssl
+PKGS    := libmicrohttpd jansson yaml-0.1 sqlite3 libcurl openssl libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 

@@ -16,7 +16,7 @@ PACKAGES=(
     libcurl4-openssl-dev libssl-dev libarchive-dev libcmocka-dev
     python3 python3-pytest
     cppcheck iproute2 gnuplot-nox
-    runc busybox-static
+    runc busybox-static docker-registry
 )
 
 is_installed() {

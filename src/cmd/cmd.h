@@ -8,5 +8,8 @@
 
 int cmd_server(int argc, char **argv);
 int cmd_sim(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
+int cmd_up(int argc, char **argv);
+int cmd_image(int argc, char **argv);
 
 #endif /* EVERYNODE_CMD_H */

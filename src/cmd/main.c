@@ -1,11 +1,12 @@
 /*
  * main.c -- entry point of the single everynode binary: dispatches to the
- * subcommands (server, agent, sim, up) declared in cmd.h.
+ * subcommands (server, agent, sim, up, image; shim is hidden) declared in cmd.h.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "runtime/runtime.h"
 
 #define EVERYNODE_VERSION "0.1.0"
 
@@ -18,9 +19,10 @@ static void usage(FILE *f)
             "\n"
             "Commands:\n"
             "  server   Kubernetes-compatible API server with its controllers and store\n"
-            "  agent    a node: registers, heartbeats, runs its pods (not yet available)\n"
+            "  agent    a node: registers, heartbeats, runs its pods through runc\n"
             "  sim      many simulated nodes in one process\n"
-            "  up       a whole local cluster on this machine (not yet available)\n"
+            "  up       a whole local cluster on this machine\n"
+            "  image    import, pull and list a node's container images\n"
             "  version  print the version\n"
             "\n"
             "Run 'everynode <command> --help' for the options of a command.\n",
@@ -45,10 +47,15 @@ int main(int argc, char **argv)
         return cmd_server(argc - 1, argv + 1);
     if (!strcmp(argv[1], "sim"))
         return cmd_sim(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "agent") || !strcmp(argv[1], "up")) {
-        fprintf(stderr, "everynode %s: not available in this version yet\n", argv[1]);
-        return 2;
-    }
+    if (!strcmp(argv[1], "agent"))
+        return cmd_agent(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "up"))
+        return cmd_up(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "image"))
+        return cmd_image(argc - 1, argv + 1);
+    /* Hidden: the per-container supervisor started by the runtime. */
+    if (!strcmp(argv[1], "shim"))
+        return rt_shim_main(argc - 1, argv + 1);
     fprintf(stderr, "everynode: unknown command '%s'\n\n", argv[1]);
     usage(stderr);
     return 2;

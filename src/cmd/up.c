@@ -1,0 +1,13 @@
+/*
+ * up.c -- the `everynode up` subcommand (placeholder until it is built).
+ */
+#include <stdio.h>
+
+#include "cmd/cmd.h"
+
+int cmd_up(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr, "everynode %s: not available in this version yet\n", argv[0]);
+    return 2;
+}
