@@ -20,11 +20,16 @@ BUILD   ?= build/san
 OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 SANLD   := -fsanitize=address,undefined
 BIN     := $(BUILD)/bin/everynode
+MALLOC_LIBS :=
 else
 BUILD   ?= build/rel
 OPT     := -O2 -g
 SANLD   :=
 BIN     := bin/everynode
+# jemalloc (as Redis uses): the server and sim are allocation-heavy (JSON
+# objects per request) across many threads, where it costs about a quarter
+# less CPU than glibc malloc.  Not under the sanitizers, which bring their own.
+MALLOC_LIBS := $(shell pkg-config --libs jemalloc)
 endif
 
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
@@ -44,7 +49,7 @@ all: $(BIN)
 
 $(BIN): $(MAIN_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(SANLD) -o $@ $(MAIN_OBJ) $(LIB) $(LDLIBS)
+	$(CC) $(SANLD) -o $@ $(MAIN_OBJ) $(LIB) $(LDLIBS) $(MALLOC_LIBS)
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@

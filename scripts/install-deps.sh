@@ -13,7 +13,7 @@ set -euo pipefail
 PACKAGES=(
     build-essential pkg-config
     libmicrohttpd-dev libjansson-dev libyaml-dev libsqlite3-dev
-    libcurl4-openssl-dev libssl-dev libarchive-dev libcmocka-dev
+    libcurl4-openssl-dev libssl-dev libarchive-dev libcmocka-dev libjemalloc-dev
     python3 python3-pytest
     cppcheck iproute2 gnuplot-nox
     runc busybox-static docker-registry
