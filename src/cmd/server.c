@@ -185,6 +185,54 @@ static void bootstrap_namespaces(server *sv)
     }
 }
 
+/*
+ * The "kubernetes" Service in "default": clients (Kubernetes' e2e framework
+ * among them) read it to learn the API server's address and IP family.  It
+ * is the server's own object, so it is written with the system flag (the
+ * services resource is read-only to clients) and refreshed when the address
+ * or port changed since the last start.
+ */
+static void bootstrap_kubernetes_service(server *sv)
+{
+    const kind_info *k = types_by_resource("", "v1", "services");
+    const char *ip = strcmp(sv->bind_address, "0.0.0.0") == 0 ? "127.0.0.1" : sv->bind_address;
+    cache_obj *have = cache_get(sv->c, k, "default", "kubernetes");
+    reg_write_opts o = {.system = true};
+    reg_status st = {0};
+    json_t *obj, *out = NULL;
+    int rc;
+
+    obj = json_pack("{s:s,s:s,s:{s:s,s:s,s:{s:s,s:s}},s:{s:s,s:s,s:[s],s:s,s:[s],s:s,s:s,"
+                    "s:[{s:s,s:s,s:i,s:i}]}}",
+                    "apiVersion", "v1", "kind", "Service", "metadata", "name", "kubernetes",
+                    "namespace", "default", "labels", "component", "apiserver", "provider",
+                    "kubernetes", "spec", "type", "ClusterIP", "clusterIP", ip, "clusterIPs", ip,
+                    "ipFamilyPolicy", "SingleStack", "ipFamilies",
+                    strchr(ip, ':') ? "IPv6" : "IPv4", "sessionAffinity", "None",
+                    "internalTrafficPolicy", "Cluster", "ports", "name", "https", "protocol",
+                    "TCP", "port", sv->port, "targetPort", sv->port);
+    if (have) {
+        json_t *cur = cache_obj_json(have);
+        json_t *cur_spec = json_object_get(cur, "spec");
+        if (json_equal(cur_spec, json_object_get(obj, "spec"))) {
+            json_decref(cur);
+            goto out;
+        }
+        json_object_set(obj, "metadata", json_object_get(cur, "metadata"));
+        json_decref(cur);
+        rc = reg_update(&sv->reg, k, "default", "kubernetes", obj, NULL, &o, &out, &st);
+    } else {
+        rc = reg_create(&sv->reg, k, "default", obj, &o, &out, &st);
+    }
+    if (rc && st.code != 409)
+        log_error("server", "writing service default/kubernetes: %s", st.message);
+out:
+    cache_obj_unref(have);
+    reg_status_release(&st);
+    json_decref(out);
+    json_decref(obj);
+}
+
 static void server_release(server *sv)
 {
     api_stop(sv->api);
@@ -299,6 +347,7 @@ int cmd_server(int argc, char **argv)
     sv.reg.st = sv.st;
     sv.reg.c = sv.c;
     bootstrap_namespaces(&sv);
+    bootstrap_kubernetes_service(&sv);
     ctrl_start(&sv.reg, sv.c, &ccfg, &sv.ctrl);
     cfg.bind_address = sv.bind_address;
     cfg.port = sv.port;

@@ -13,6 +13,7 @@ struct controllers {
     ds_ctrl *ds;
     sched_ctrl *sched;
     nodelc_ctrl *nodelc;
+    sa_ctrl *sa;
 };
 
 int ctrl_start(registry *reg, cache *c, const ctrl_config *cfg, controllers **out)
@@ -24,6 +25,7 @@ int ctrl_start(registry *reg, cache *c, const ctrl_config *cfg, controllers **ou
     cs->ds = ds_start(reg, c, cs->inf);
     cs->sched = sched_start(reg, c, cs->inf);
     cs->nodelc = nodelc_start(reg, c, cs->inf, cfg ? cfg->node_grace_seconds : 0);
+    cs->sa = sa_start(reg, c);
     *out = cs;
     return 0;
 }
@@ -32,6 +34,7 @@ void ctrl_stop(controllers *cs)
 {
     if (!cs)
         return;
+    sa_stop(cs->sa);
     nodelc_stop(cs->nodelc);
     sched_stop(cs->sched);
     ds_stop(cs->ds);

@@ -178,6 +178,11 @@ typedef struct sched_ctrl sched_ctrl;
 sched_ctrl *sched_start(registry *reg, cache *c, informer *inf);
 void sched_stop(sched_ctrl *s);
 
+/* serviceaccount.c: a "default" ServiceAccount in every live namespace. */
+typedef struct sa_ctrl sa_ctrl;
+sa_ctrl *sa_start(registry *reg, cache *c);
+void sa_stop(sa_ctrl *s);
+
 typedef struct nodelc_ctrl nodelc_ctrl;
 nodelc_ctrl *nodelc_start(registry *reg, cache *c, informer *inf, int grace_seconds);
 void nodelc_stop(nodelc_ctrl *n);

@@ -89,6 +89,7 @@ static const struct oa_resource resources[] = {
     {"api/v1", "", "v1", "Pod", "pods", "CoreV1", "core_v1", true, true},
     {"api/v1", "", "v1", "Event", "events", "CoreV1", "core_v1", true, false},
     {"api/v1", "", "v1", "Service", "services", "CoreV1", "core_v1", true, true},
+    {"api/v1", "", "v1", "ServiceAccount", "serviceaccounts", "CoreV1", "core_v1", true, false},
     {"apis/apps/v1", "apps", "v1", "DaemonSet", "daemonsets", "AppsV1", "apps_v1", true, true},
     {"apis/apps/v1", "apps", "v1", "ControllerRevision", "controllerrevisions", "AppsV1", "apps_v1",
      true, false},

@@ -364,6 +364,28 @@ static const struct oa_field f_service_list[] = {
     {NULL, NULL, NULL},
 };
 
+/* ---- ServiceAccount ---------------------------------------------------- */
+
+static const struct oa_field f_service_account[] = {
+    {"apiVersion", "string", "Versioned schema of this object: v1."},
+    {"automountServiceAccountToken", "bool",
+     "Whether pods using this account get an API token mounted by default."},
+    {"imagePullSecrets", "[]LocalObjectReference",
+     "Secrets pods using this account pull their images with."},
+    {"kind", "string", "Kind of this object: ServiceAccount."},
+    {"metadata", "ObjectMeta", "Standard object metadata."},
+    {"secrets", "[]ObjectReference", "Secrets this account may use."},
+    {NULL, NULL, NULL},
+};
+
+static const struct oa_field f_service_account_list[] = {
+    {"apiVersion", "string", "Versioned schema of this object: v1."},
+    {"items", "[]ServiceAccount", "The service accounts."},
+    {"kind", "string", "Kind of this object: ServiceAccountList."},
+    {"metadata", "ListMeta", "Standard list metadata."},
+    {NULL, NULL, NULL},
+};
+
 /* ---- Lease ------------------------------------------------------------- */
 
 static const struct oa_field f_lease[] = {
@@ -466,6 +488,10 @@ const struct oa_type openapi__types_cluster[] = {
      f_port_status, NULL},
     {CORE "ServiceList", "A list of services.", "/v1/ServiceList", "items", OA_OBJECT,
      f_service_list, NULL},
+    {CORE "ServiceAccount", "An identity for processes that run in pods.", "/v1/ServiceAccount",
+     NULL, OA_OBJECT, f_service_account, NULL},
+    {CORE "ServiceAccountList", "A list of service accounts.", "/v1/ServiceAccountList", "items",
+     OA_OBJECT, f_service_account_list, NULL},
     {COORD "Lease", "A lease held by one party at a time, e.g. a node's heartbeat.",
      "coordination.k8s.io/v1/Lease", NULL, OA_OBJECT, f_lease, NULL},
     {COORD "LeaseSpec", "Holder and timing of a lease.", NULL, NULL, OA_OBJECT, f_lease_spec, NULL},

@@ -111,6 +111,12 @@ static const struct smp_rule namespace_rules[] = {
     SMP_END,
 };
 
+static const struct smp_rule service_account_rules[] = {
+    {"metadata", SMP_ATOMIC, NULL, object_meta_rules},
+    {"secrets", SMP_MERGE, "name", NULL},
+    SMP_END,
+};
+
 /* Event, ControllerRevision (data is opaque RawExtension), Lease and any
  * kind we do not model: only ObjectMeta has merging lists. */
 static const struct smp_rule meta_only_rules[] = {
@@ -126,7 +132,7 @@ static const struct {
     {"DaemonSet", daemonset_rules}, {"Pod", pod_rules},
     {"Node", node_rules},           {"Namespace", namespace_rules},
     {"Event", meta_only_rules},     {"ControllerRevision", meta_only_rules},
-    {"Lease", meta_only_rules},
+    {"Lease", meta_only_rules},     {"ServiceAccount", service_account_rules},
 };
 
 const struct smp_rule *patch__smp_schema(const char *kind)

@@ -5,7 +5,8 @@
  * Field numbers are those of Kubernetes' generated.proto files
  * (k8s.io/apimachinery/pkg/apis/meta/v1 and k8s.io/api/core/v1); JSON names
  * and omitempty flags follow the Go types' json tags.  kubectl 1.32 sends
- * Namespace (create namespace) and DeleteOptions (drain's fallback) this
+ * Namespace (create namespace), ServiceAccount (create serviceaccount) and
+ * DeleteOptions (drain's fallback) this
  * way.  To accept another kind, describe its messages here and add it to
  * pb__kinds; protobuf.c needs no change.  Table format: protobuf_int.h.
  */
@@ -105,9 +106,36 @@ static const struct pb_field f_namespace[] = {
 };
 static const struct pb_msg m_namespace = {"Namespace", f_namespace};
 
+/* ---- core/v1 ServiceAccount -------------------------------------------- */
+
+static const struct pb_field f_object_reference[] = {
+    {1, "kind", PB_STRING, OMIT, NULL},       {2, "namespace", PB_STRING, OMIT, NULL},
+    {3, "name", PB_STRING, OMIT, NULL},       {4, "uid", PB_STRING, OMIT, NULL},
+    {5, "apiVersion", PB_STRING, OMIT, NULL}, {6, "resourceVersion", PB_STRING, OMIT, NULL},
+    {7, "fieldPath", PB_STRING, OMIT, NULL},  {0, NULL, PB_STRING, 0, NULL},
+};
+static const struct pb_msg m_object_reference = {"ObjectReference", f_object_reference};
+
+static const struct pb_field f_local_object_reference[] = {
+    {1, "name", PB_STRING, OMIT, NULL},
+    {0, NULL, PB_STRING, 0, NULL},
+};
+static const struct pb_msg m_local_object_reference = {"LocalObjectReference",
+                                                       f_local_object_reference};
+
+static const struct pb_field f_service_account[] = {
+    {1, "metadata", PB_MESSAGE, 0, &m_object_meta},
+    {2, "secrets", PB_MESSAGE, REP, &m_object_reference},
+    {3, "imagePullSecrets", PB_MESSAGE, REP, &m_local_object_reference},
+    {4, "automountServiceAccountToken", PB_BOOL, 0, NULL},
+    {0, NULL, PB_STRING, 0, NULL},
+};
+static const struct pb_msg m_service_account = {"ServiceAccount", f_service_account};
+
 /* DeleteOptions is registered in every group, so any apiVersion goes. */
 const struct pb_kind_desc pb__kinds[] = {
     {"v1", "Namespace", &m_namespace},
+    {"v1", "ServiceAccount", &m_service_account},
     {NULL, "DeleteOptions", &m_delete_options},
     {NULL, NULL, NULL},
 };

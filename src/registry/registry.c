@@ -278,7 +278,7 @@ int reg_create(registry *r, const kind_info *k, const char *ns, json_t *body,
     int64_t rev;
     int rc;
 
-    if (k->read_only)
+    if (k->read_only && !(o && o->system))
         return reg_fail(st, 405, "MethodNotAllowed", "create is not supported on %s",
                         k->resource);
     obj = json_deep_copy(body);
@@ -466,7 +466,7 @@ int reg_update(registry *r, const kind_info *k, const char *ns, const char *name
 
     if (!obj)
         obj = json_null();
-    if (k->read_only) {
+    if (k->read_only && !(o && o->system)) {
         rc = reg_fail(st, 405, "MethodNotAllowed", "update is not supported on %s", k->resource);
         goto out;
     }

@@ -55,6 +55,8 @@ typedef struct reg_write_opts {
     enum reg_field_validation fv;
     bool dry_run;           /* ?dryRun=All: validate, don't persist */
     json_t *warnings;       /* if non-NULL, array receiving warning strings */
+    bool system;            /* the server itself writes (e.g. the "kubernetes"
+                             * Service): allowed on kinds read-only to clients */
 } reg_write_opts;
 
 enum reg_patch_type { REG_PATCH_JSON, REG_PATCH_MERGE, REG_PATCH_STRATEGIC, REG_PATCH_APPLY };

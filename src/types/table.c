@@ -753,6 +753,25 @@ static void row_lease(json_t *cells, json_t *lease, int64_t now)
     add_creation_age(cells, lease, now);
 }
 
+/* ---- ServiceAccount, ReplicationController, ReplicaSet ---------------------- */
+
+static void row_service_account(json_t *cells, json_t *sa, int64_t now)
+{
+    add_str(cells, sget(sa, "metadata.name"));
+    add_int(cells, (json_int_t)json_array_size(json_object_get(sa, "secrets")));
+    add_creation_age(cells, sa, now);
+}
+
+/* Replication controllers and replica sets share their columns. */
+static void row_replicas(json_t *cells, json_t *obj, int64_t now)
+{
+    add_str(cells, sget(obj, "metadata.name"));
+    add_int(cells, json_integer_value(json_path(obj, "spec.replicas")));
+    add_int(cells, json_integer_value(json_path(obj, "status.replicas")));
+    add_int(cells, json_integer_value(json_path(obj, "status.readyReplicas")));
+    add_creation_age(cells, obj, now);
+}
+
 /* ---- ControllerRevision ---------------------------------------------------- */
 
 /*
@@ -1120,6 +1139,20 @@ static const col_def lease_cols[] = {
     {"Age", "string", "", D_AGE, 0},
 };
 
+static const col_def service_account_cols[] = {
+    {"Name", "string", "name", D_NAME, 0},
+    {"Secrets", "integer", "", "Number of secrets the service account references.", 0},
+    {"Age", "string", "", D_AGE, 0},
+};
+
+static const col_def replicas_cols[] = {
+    {"Name", "string", "name", D_NAME, 0},
+    {"Desired", "integer", "", "Number of desired replicas.", 0},
+    {"Current", "integer", "", "Number of actual replicas.", 0},
+    {"Ready", "integer", "", "Number of ready replicas.", 0},
+    {"Age", "string", "", D_AGE, 0},
+};
+
 static const col_def service_cols[] = {
     {"Name", "string", "name", D_NAME, 0},
     {"Type", "string", "", "How the service is exposed.", 0},
@@ -1157,6 +1190,10 @@ static const printer printers[] = {
     {"", "Event", event_cols, NELEM(event_cols), row_event},
     {"coordination.k8s.io", "Lease", lease_cols, NELEM(lease_cols), row_lease},
     {"", "Service", service_cols, NELEM(service_cols), row_service},
+    {"", "ServiceAccount", service_account_cols, NELEM(service_account_cols),
+     row_service_account},
+    {"", "ReplicationController", replicas_cols, NELEM(replicas_cols), row_replicas},
+    {"apps", "ReplicaSet", replicas_cols, NELEM(replicas_cols), row_replicas},
 };
 
 static const printer default_printer = {"", "", default_cols, NELEM(default_cols), row_default};

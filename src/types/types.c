@@ -24,6 +24,9 @@ static const char *const sn_namespace[] = {"ns", NULL};
 static const char *const sn_node[] = {"no", NULL};
 static const char *const sn_pod[] = {"po", NULL};
 static const char *const sn_service[] = {"svc", NULL};
+static const char *const sn_service_account[] = {"sa", NULL};
+static const char *const sn_rc[] = {"rc", NULL};
+static const char *const sn_rs[] = {"rs", NULL};
 static const char *const sn_daemonset[] = {"ds", NULL};
 static const char *const cat_all[] = {"all", NULL};
 
@@ -38,12 +41,21 @@ static const kind_info kinds[] = {
     /* Pods bump metadata.generation only from v1.33 (PodObservedGenerationTracking). */
     {"", "v1", "Pod", "PodList", "pods", "pod", true, sn_pod, cat_all, true, false, false,
      verbs_all},
+    /* Replication controllers and replica sets are not run here; they are
+     * served (always empty) because clients such as Kubernetes' e2e
+     * framework list them and treat an error as fatal. */
+    {"", "v1", "ReplicationController", "ReplicationControllerList", "replicationcontrollers",
+     "replicationcontroller", true, sn_rc, cat_all, true, true, true, verbs_read_only},
+    {"", "v1", "ServiceAccount", "ServiceAccountList", "serviceaccounts", "serviceaccount", true,
+     sn_service_account, NULL, false, false, false, verbs_all},
     {"", "v1", "Service", "ServiceList", "services", "service", true, sn_service, cat_all, false,
      false, true, verbs_read_only},
     {"apps", "v1", "ControllerRevision", "ControllerRevisionList", "controllerrevisions",
      "controllerrevision", true, NULL, NULL, false, false, false, verbs_all},
     {"apps", "v1", "DaemonSet", "DaemonSetList", "daemonsets", "daemonset", true, sn_daemonset,
      cat_all, true, true, false, verbs_all},
+    {"apps", "v1", "ReplicaSet", "ReplicaSetList", "replicasets", "replicaset", true, sn_rs,
+     cat_all, true, true, true, verbs_read_only},
     {"coordination.k8s.io", "v1", "Lease", "LeaseList", "leases", "lease", true, NULL, NULL, false,
      false, false, verbs_all},
 };
@@ -51,17 +63,24 @@ static const kind_info kinds[] = {
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
 static const enum types_kind kind_ids[NKINDS] = {
-    TK_EVENT,   TK_NAMESPACE,           TK_NODE,      TK_POD,
-    TK_SERVICE, TK_CONTROLLER_REVISION, TK_DAEMONSET, TK_LEASE,
+    TK_EVENT,         TK_NAMESPACE,
+    TK_NODE,          TK_POD,
+    TK_REPLICATION_CONTROLLER, TK_SERVICE_ACCOUNT,
+    TK_SERVICE,       TK_CONTROLLER_REVISION,
+    TK_DAEMONSET,     TK_REPLICA_SET,
+    TK_LEASE,
 };
 static const char *const api_versions[NKINDS] = {
-    "v1", "v1", "v1", "v1", "v1", "apps/v1", "apps/v1", "coordination.k8s.io/v1",
+    "v1",      "v1",      "v1",      "v1",      "v1", "v1", "v1", "apps/v1",
+    "apps/v1", "apps/v1", "coordination.k8s.io/v1",
 };
 static const char *const qualified[NKINDS] = {
     "events",          "namespaces",
     "nodes",           "pods",
+    "replicationcontrollers", "serviceaccounts",
     "services",        "controllerrevisions.apps",
-    "daemonsets.apps", "leases.coordination.k8s.io",
+    "daemonsets.apps", "replicasets.apps",
+    "leases.coordination.k8s.io",
 };
 
 const kind_info *types_all(size_t *n)
@@ -144,7 +163,8 @@ void types_default(const kind_info *k, json_t *obj)
         types__default_service(obj);
         break;
     default:
-        /* Event, ControllerRevision and Lease have no defaults. */
+        /* Event, ControllerRevision, Lease and ServiceAccount have no
+         * defaults. */
         break;
     }
 }
@@ -184,6 +204,14 @@ int types_validate(const kind_info *k, json_t *obj, json_t *old, bool status_onl
         break;
     case TK_SERVICE:
         types__validate_service(&v, obj, old);
+        break;
+    case TK_SERVICE_ACCOUNT:
+        types__validate_service_account(&v, obj, old);
+        break;
+    case TK_REPLICATION_CONTROLLER:
+    case TK_REPLICA_SET:
+        /* Served read-only: never written, so nothing beyond metadata. */
+        types__validate_meta(&v, obj, true, types__name_subdomain);
         break;
     case TK_LEASE:
         types__validate_lease(&v, obj, old);

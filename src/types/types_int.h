@@ -27,9 +27,12 @@ enum types_kind {
     TK_NAMESPACE,
     TK_NODE,
     TK_POD,
+    TK_REPLICATION_CONTROLLER,
+    TK_SERVICE_ACCOUNT,
     TK_SERVICE,
     TK_CONTROLLER_REVISION,
     TK_DAEMONSET,
+    TK_REPLICA_SET,
     TK_LEASE,
 };
 
@@ -243,6 +246,7 @@ void types__validate_node(vctx *v, json_t *obj, json_t *old);
 void types__validate_namespace(vctx *v, json_t *obj, json_t *old, bool status_only);
 void types__validate_event(vctx *v, json_t *obj, json_t *old);
 void types__validate_service(vctx *v, json_t *obj, json_t *old);
+void types__validate_service_account(vctx *v, json_t *obj, json_t *old);
 void types__validate_lease(vctx *v, json_t *obj, json_t *old);
 
 /* PodTemplateSpec at the current path (labels, annotations, spec). */

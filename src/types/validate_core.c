@@ -819,6 +819,39 @@ void types__validate_event(vctx *v, json_t *obj, json_t *old)
         types__validate_meta_update(v, obj, old);
 }
 
+/* ---- service accounts -------------------------------------------------- */
+
+/* A list of {name} references (secrets, imagePullSecrets). */
+static void validate_name_refs(vctx *v, json_t *obj, const char *field)
+{
+    json_t *arr = types__v_arr(v, obj, field), *e;
+    size_t mark;
+
+    if (!arr)
+        return;
+    mark = types__v_push(v, field);
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        e = types__v_elem_obj(v, arr, i);
+        if (e) {
+            size_t im = types__v_push_index(v, i);
+            types__v_str(v, e, "name");
+            types__v_pop(v, im);
+        }
+    }
+    types__v_pop(v, mark);
+}
+
+void types__validate_service_account(vctx *v, json_t *obj, json_t *old)
+{
+    types__validate_meta(v, obj, true, types__name_subdomain);
+    if (old)
+        types__validate_meta_update(v, obj, old);
+    validate_name_refs(v, obj, "secrets");
+    validate_name_refs(v, obj, "imagePullSecrets");
+    bool automount;
+    types__v_bool(v, obj, "automountServiceAccountToken", &automount);
+}
+
 /* ---- services (served read-only) --------------------------------------- */
 
 void types__validate_service(vctx *v, json_t *obj, json_t *old)

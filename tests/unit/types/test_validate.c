@@ -13,9 +13,10 @@ static void test_kind_table(void **state)
 {
     size_t n = 0;
     const kind_info *all = types_all(&n);
-    static const char *const order[] = {"events",   "namespaces",          "nodes",      "pods",
-                                        "services", "controllerrevisions", "daemonsets", "leases"};
-    assert_int_equal(n, 8);
+    static const char *const order[] = {
+        "events",   "namespaces",          "nodes",      "pods",        "replicationcontrollers",
+        "serviceaccounts", "services", "controllerrevisions", "daemonsets", "replicasets", "leases"};
+    assert_int_equal(n, 11);
     for (size_t i = 0; i < n; i++)
         assert_string_equal(all[i].resource, order[i]);
 
@@ -29,6 +30,14 @@ static void test_kind_table(void **state)
     assert_true(ds->has_status && ds->spec_generation && ds->namespaced && !ds->read_only);
     assert_string_equal(types_api_version(ds), "apps/v1");
     assert_string_equal(types_qualified_resource(ds), "daemonsets.apps");
+
+    const kind_info *sa = types_by_resource("", "v1", "serviceaccounts");
+    assert_string_equal(sa->kind, "ServiceAccount");
+    assert_true(sa->namespaced && !sa->read_only && !sa->has_status);
+    assert_string_equal(sa->short_names[0], "sa");
+    const kind_info *rs = types_by_resource("apps", "v1", "replicasets");
+    assert_true(rs->read_only);
+    assert_string_equal(types_qualified_resource(rs), "replicasets.apps");
 
     const kind_info *pod = types_by_resource("", "v1", "pods");
     assert_string_equal(pod->kind, "Pod");
