@@ -42,6 +42,7 @@ typedef struct rt_test_env {
     char *image;     /* the busybox image root (lower layer) */
     char *runc_root; /* runc --root */
     char *cgparent;  /* cgroup parent, unique to this run */
+    char *san_dir;   /* where the shims' sanitizer reports go */
     rt_config cfg;
     bool usable;     /* root and runc available */
     /* The container of the current test, removed by the teardown. */
@@ -91,6 +92,21 @@ static int group_setup(void **state)
     E.cgparent = xasprintf("/everynode-test-%d", (int)getpid());
     if (build_image(E.image) != 0)
         return -1;
+    /* Sanitizer builds: the shims' reports (leaks at exit) go to files the
+     * last test checks, instead of the shim.log rt_remove deletes. */
+    E.san_dir = xasprintf("%s/san", E.tmp);
+    if (mkdir(E.san_dir, 0755) != 0)
+        return -1;
+    {
+        const char *vars[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS"};
+        for (int i = 0; i < 2; i++) {
+            const char *old = getenv(vars[i]);
+            char *v = xasprintf("log_path=%s/report%s%s", E.san_dir, old && old[0] ? ":" : "",
+                                old ? old : "");
+            setenv(vars[i], v, 1);
+            free(v);
+        }
+    }
     E.cfg.runc_root = E.runc_root;
     E.cfg.cgroup_parent = E.cgparent;
     E.usable = true;
@@ -121,6 +137,7 @@ static int group_teardown(void **state)
     free(E.image);
     free(E.runc_root);
     free(E.cgparent);
+    free(E.san_dir);
     return 0;
 }
 
@@ -704,6 +721,22 @@ static void test_shim_killed(void **state)
     assert_false(mounted_under(E.dir));
 }
 
+/* Last: no shim reported a leak or undefined behaviour (sanitizer builds
+ * write such reports into E.san_dir; other builds never do). */
+static void test_zz_no_sanitizer_reports(void **state)
+{
+    char *cmd;
+
+    (void)state;
+    NEED_RUNC();
+    reap_children();
+    cmd = xasprintf("test -z \"$(ls -A %s)\" || { head -c 20000 %s/*; exit 1; }", E.san_dir,
+                    E.san_dir);
+    if (sh(cmd) != 0)
+        fail_msg("sanitizer reports from shims in %s (above)", E.san_dir);
+    free(cmd);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -718,6 +751,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_remove_leaves_nothing, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_start_failure, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_shim_killed, test_setup, test_teardown),
+        cmocka_unit_test(test_zz_no_sanitizer_reports),
     };
 
     /* This binary is also the containers' shim (rt_config.self_exe NULL). */
