@@ -407,6 +407,9 @@ int rt_shim_main(int argc, char **argv)
     if (child > 0)
         _exit(0);
 
+    /* Pin no mount of the agent's working directory. */
+    if (chdir("/") != 0)
+        fprintf(stderr, "everynode shim %s: chdir /: %s\n", o.id, strerror(errno));
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);
