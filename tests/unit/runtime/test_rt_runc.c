@@ -373,6 +373,56 @@ static void test_env_cwd_hostname(void **state)
     free(t);
 }
 
+/* Isolation as runc spec's defaults give it: pid namespace, the
+ * Kubernetes capability set, masked and read-only /proc paths, the host's
+ * resolv.conf. */
+static void test_isolation(void **state)
+{
+    static const char *const args[] = {
+        "sh", "-c",
+        "echo pid=$$; grep CapBnd /proc/self/status | tr -d '\\t'; "
+        "echo timer_list=$(wc -c < /proc/timer_list); "
+        "if echo x > /proc/sys/kernel/domainname 2>/dev/null; then echo PROC-SYS-RW; "
+        "else echo PROC-SYS-RO; fi; "
+        "echo resolv=$(md5sum < /etc/resolv.conf | cut -d' ' -f1); "
+        "if hostname changed-inside 2>/dev/null; then echo HOSTNAME-CHANGED; "
+        "else echo HOSTNAME-DENIED; fi",
+        NULL};
+    rt_spec s = spec_for("iso", args);
+    char host_before[256] = "", host_after[256] = "";
+    char *t, *want, *sum = NULL;
+    FILE *f;
+
+    (void)state;
+    NEED_RUNC();
+    gethostname(host_before, sizeof host_before - 1);
+    start_ok(&s);
+    assert_int_equal(wait_exit(10000).exit_code, 0);
+    t = log_text();
+    assert_true(log_has(t, "stdout", 'F', "pid=1"));
+    assert_true(log_has(t, "stdout", 'F', "CapBnd:00000000a80425fb"));
+    /* Masked: /dev/null mounted over it (it has content on the host). */
+    assert_true(log_has(t, "stdout", 'F', "timer_list=0"));
+    assert_true(log_has(t, "stdout", 'F', "PROC-SYS-RO"));
+    /* No CAP_SYS_ADMIN. */
+    assert_true(log_has(t, "stdout", 'F', "HOSTNAME-DENIED"));
+    f = popen("md5sum < /etc/resolv.conf 2>/dev/null | cut -d' ' -f1", "r");
+    assert_non_null(f);
+    sum = xcalloc(1, 64);
+    if (!fgets(sum, 64, f))
+        sum[0] = '\0';
+    pclose(f);
+    sum[strcspn(sum, "\n")] = '\0';
+    want = xasprintf("resolv=%s", sum);
+    if (!log_has(t, "stdout", 'F', want))
+        fail_msg("want %s in %s", want, t);
+    free(want);
+    free(sum);
+    free(t);
+    gethostname(host_after, sizeof host_after - 1);
+    assert_string_equal(host_before, host_after);
+}
+
 /* A read-only bind mount refuses writes, a writable one works, tmpfs works,
  * and writes to the root filesystem stay in the container's upper layer. */
 static void test_mounts_and_rootfs(void **state)
@@ -884,6 +934,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_output_and_exit_code, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_log_rotation, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_env_cwd_hostname, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_isolation, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_mounts_and_rootfs, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_oom_kill_SLOW, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_kill, test_setup, test_teardown),
