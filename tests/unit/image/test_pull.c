@@ -538,14 +538,21 @@ static void test_concurrent_pulls_once(void **state)
 {
     fixture *f = *state;
     pushed p = push_image(f->reg, "shared", "1", hello, N(hello), "x");
-    char *ref = xasprintf("127.0.0.1:%d/shared:1", f->reg->port);
+    char *ref1 = xasprintf("127.0.0.1:%d/shared:1", f->reg->port);
+    char *ref2 = xasprintf("127.0.0.1:%d/shared:2", f->reg->port);
     pull_job jobs[6];
     pthread_t t[6];
 
+    /* Tag 2 names the same manifest: its layer must still be fetched once. */
+    for (int i = 0, n = f->reg->n; i < n; i++) {
+        if (!strcmp(f->reg->objs[i].path, "/v2/shared/manifests/1"))
+            freg_add(f->reg, "/v2/shared/manifests/2", f->reg->objs[i].ctype,
+                     f->reg->objs[i].body, f->reg->objs[i].len);
+    }
     f->reg->manifest_delay_ms = 300;
     open_store(f, NULL);
     for (int i = 0; i < 6; i++) {
-        jobs[i] = (pull_job){f->st, ref, -1, NULL};
+        jobs[i] = (pull_job){f->st, i % 2 ? ref2 : ref1, -1, NULL};
         pthread_create(&t[i], NULL, pull_thread, &jobs[i]);
     }
     for (int i = 0; i < 6; i++) {
@@ -555,9 +562,12 @@ static void test_concurrent_pulls_once(void **state)
         free(jobs[i].id);
     }
     assert_int_equal(freg_hits(f->reg, "/manifests/1"), 1);
+    assert_int_equal(freg_hits(f->reg, "/manifests/2"), 1);
+    assert_int_equal(freg_hits(f->reg, p.config), 1);
     assert_int_equal(freg_hits(f->reg, p.layer), 1);
     expect_tmp_empty(f);
-    free(ref);
+    free(ref1);
+    free(ref2);
 }
 
 int main(void)
