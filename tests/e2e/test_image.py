@@ -24,7 +24,8 @@ import time
 import pytest
 
 from conftest import EVERYNODE_BIN, REPO, SANITIZER_MARKERS
-from registry import Registry, TokenAuthProxy, read_docker_archive, registries_yaml, sha256
+from registry import (Registry, RegistryProxy, TokenAuthProxy, read_docker_archive,
+                      registries_yaml, sha256)
 
 CMD_TIMEOUT = 60
 BUILD_SCRIPT = REPO / "scripts" / "build-images.py"
@@ -314,6 +315,39 @@ def test_concurrent_cli_pulls_share_the_store(images, registry, data_dir, mirror
         assert out.split()[1] == want_id
     assert os.listdir(pathlib.Path(data_dir) / "images" / "rootfs" / "sha256") == [want_id[7:]]
     assert tmp_entries(data_dir) == []
+
+
+def test_killed_pull_leaves_nothing_half_done(images, registry, data_dir):
+    """kill -9 in the middle of a layer download: no reference, no blob, no root
+    filesystem appear, and the next use of the store sweeps the temp file."""
+    config, layer = unique_image()
+    pushed = registry.push_image("library/stall", "1", config, [layer])
+    with RegistryProxy(registry, token=False, stall_blobs=True) as proxy:
+        proc = subprocess.Popen([EVERYNODE_BIN, "image", "pull", f"{proxy.host}/library/stall:1",
+                                 "--data-dir", str(data_dir)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 20
+            tmp = pathlib.Path(data_dir) / "images" / "tmp"
+            while not (tmp.exists() and any(n.endswith(".blob") for n in os.listdir(tmp))):
+                assert proc.poll() is None, "pull ended before its download stalled"
+                assert time.monotonic() < deadline, "the layer download never started"
+                time.sleep(0.05)
+            time.sleep(0.2)  # some bytes of it are on disk by now
+        finally:
+            proc.kill()
+            proc.wait(timeout=10)
+    assert any(n.startswith(f"{proc.pid}.") for n in tmp_entries(data_dir))
+    assert store_refs(data_dir) == {}
+    assert not (pathlib.Path(data_dir) / "images" / "blobs" / "sha256" /
+                pushed.layers[0][7:]).exists()
+    assert not rootfs_of(data_dir, pushed.config).exists()
+    # Opening the store again (any command) removes the dead process's temp file;
+    # the pull then completes.
+    assert listing(data_dir) == {}
+    assert tmp_entries(data_dir) == []
+    r = ok(everynode_image(data_dir, "pull", f"{registry.host}/library/stall:1"))
+    assert r.stdout.split()[1] == pushed.config
 
 
 # ---- importing --------------------------------------------------------------------

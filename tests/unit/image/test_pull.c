@@ -3,8 +3,8 @@
  * registry on 127.0.0.1 (libmicrohttpd): pulls by tag and digest through a
  * docker.io mirror (after a dead mirror), manifest-list platform choice,
  * bearer tokens from the registry's realm (with and without the
- * credentials registries.yaml gives), blobs that fail their digest or size,
- * unknown images, and concurrent pulls of one reference done once.
+ * credentials registries.yaml gives), basic auth, blobs that fail their
+ * digest or size, unknown images, and concurrent pulls done once.
  * The e2e suite (tests/e2e/test_image.py) repeats the main paths against
  * the real docker-registry.
  */
@@ -46,6 +46,7 @@ typedef struct freg {
     int n;
     int manifest_delay_ms; /* makes concurrent pulls overlap */
     bool bearer;           /* demand Bearer tokens from /token */
+    bool basic;            /* demand basic credentials (user, pass) on every request */
     const char *user;      /* token endpoint wants these basic credentials */
     const char *pass;
     int token_hits;
@@ -106,6 +107,16 @@ static enum MHD_Result freg_handler(void *cls, struct MHD_Connection *c, const c
         r->token_hits++;
         pthread_mutex_unlock(&r->mu);
         return freg_reply(c, 200, "application/json", "{\"token\":\"tok-123\"}", 19, NULL, NULL);
+    }
+    if (r->basic) {
+        char *plain = xasprintf("%s:%s", r->user, r->pass), want[256];
+        bool good;
+        EVP_EncodeBlock((unsigned char *)want, (unsigned char *)plain, (int)strlen(plain));
+        free(plain);
+        good = auth && !strncmp(auth, "Basic ", 6) && !strcmp(auth + 6, want);
+        if (!good)
+            return freg_reply(c, 401, "application/json", "{}", 2, "WWW-Authenticate",
+                              "Basic realm=\"fake\"");
     }
     if (r->bearer && (!auth || strcmp(auth, "Bearer tok-123"))) {
         char *chal = xasprintf("Bearer realm=\"http://127.0.0.1:%d/token\",service=\"fake\","
@@ -425,6 +436,34 @@ static void test_bearer_auth(void **state)
     free(ref);
 }
 
+static void test_basic_auth(void **state)
+{
+    fixture *f = *state;
+    pushed p = push_image(f->reg, "basic/app", "v1", hello, N(hello), "app");
+    char *ref = xasprintf("127.0.0.1:%d/basic/app:v1", f->reg->port), *err = NULL, *yaml;
+    image_info info;
+
+    f->reg->basic = true;
+    f->reg->user = "bob";
+    f->reg->pass = "hunter2";
+    open_store(f, NULL);
+    assert_int_equal(image_pull(f->st, ref, &info, &err), EN_INVALID);
+    assert_non_null(strstr(err, "wants a user name and password"));
+    free(err);
+    err = NULL;
+    image_store_close(f->st);
+    f->st = NULL;
+    /* auth: base64("bob:hunter2"), keyed by the host without its port. */
+    yaml = xstrdup("configs:\n  127.0.0.1:\n    auth:\n      auth: Ym9iOmh1bnRlcjI=\n");
+    open_store(f, yaml);
+    if (image_pull(f->st, ref, &info, &err) != 0)
+        fail_msg("pull: %s", err);
+    assert_string_equal(info.id, p.config);
+    image_info_release(&info);
+    free(yaml);
+    free(ref);
+}
+
 static void test_digest_mismatch_refused(void **state)
 {
     fixture *f = *state;
@@ -576,6 +615,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pull_tag_and_digest_via_mirror, setup, teardown),
         cmocka_unit_test_setup_teardown(test_manifest_list_picks_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bearer_auth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_basic_auth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_digest_mismatch_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_size_mismatch_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_found, setup, teardown),
