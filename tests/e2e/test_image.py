@@ -10,8 +10,8 @@ imported too (docker-archive and oci-archive).  Each test uses its own store
 (a temp --data-dir); the registry is shared by the module.
 """
 
-import gzip
 import hashlib
+import http.client
 import io
 import json
 import os
@@ -377,6 +377,33 @@ def test_import_and_list(images, data_dir):
     assert config["config"]["Cmd"] == ["httpd", "-f", "-v", "-p", "80", "-h", "/www"]
     assert "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" in \
         config["config"]["Env"]
+
+    if os.geteuid() == 0:
+        # The image's own command serves its page (on a loopback port, not 80).
+        from conftest import free_port
+        port = free_port()
+        args = ["chroot", str(httpd)] + config["config"]["Cmd"]
+        args[args.index("80")] = f"127.0.0.1:{port}"
+        srv = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                    c.request("GET", "/")
+                    resp = c.getresponse()
+                    body = resp.read().decode()
+                    c.close()
+                    break
+                except OSError:
+                    assert srv.poll() is None, srv.stderr.read()
+                    assert time.monotonic() < deadline, "httpd did not answer"
+                    time.sleep(0.05)
+            assert resp.status == 200 and "Hello from everynode httpd" in body
+        finally:
+            srv.kill()
+            srv.wait(timeout=10)
+            srv.stderr.close()
 
     wo = rootfs_of(data_dir, imported["everynode.local/whiteout:1"])
     expect = load_build_script().WHITEOUT_EXPECT
