@@ -281,7 +281,7 @@ static void test_every_patch_has_field_validation(void **state)
             assert_null(json_object_get(ct, "application/strategic-merge-patch+json"));
         }
     }
-    assert_int_equal(npatch, 8 + 5); /* every item path, plus each /status */
+    assert_int_equal(npatch, 9 + 5); /* every item path, plus each /status */
 }
 
 /* Operations only name GVKs of their own group-version. */
