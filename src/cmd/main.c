@@ -10,6 +10,16 @@
 
 #define EVERYNODE_VERSION "0.1.0"
 
+/*
+ * jemalloc's tuning, read by jemalloc at start-up when the binary is linked
+ * with it (release builds; see the Makefile).  Returning freed memory to the
+ * kernel (madvise) shoots down TLB entries on every core the process runs
+ * on, which costs a lot on virtual machines; a background thread does it
+ * instead of whichever request thread happened to free memory.
+ */
+extern const char *malloc_conf;
+const char *malloc_conf = "background_thread:true";
+
 static void usage(FILE *f)
 {
     fprintf(f,
