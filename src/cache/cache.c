@@ -105,12 +105,40 @@ json_t *cache_obj_json(const cache_obj *o)
     return j;
 }
 
+/* Join parts with "/" after "/registry" (keys are built on every lookup:
+ * plain copies, no printf). */
+static char *key_join(const char *const *parts, size_t n, bool trailing_slash)
+{
+    static const char root[] = "/registry";
+    size_t len = sizeof root - 1, at;
+    char *s;
+
+    for (size_t i = 0; i < n; i++)
+        len += 1 + strlen(parts[i]);
+    s = xmalloc(len + (trailing_slash ? 2 : 1));
+    memcpy(s, root, sizeof root - 1);
+    at = sizeof root - 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(parts[i]);
+        s[at++] = '/';
+        memcpy(s + at, parts[i], l);
+        at += l;
+    }
+    if (trailing_slash)
+        s[at++] = '/';
+    s[at] = 0;
+    return s;
+}
+
 char *cache_key(const kind_info *k, const char *ns, const char *name)
 {
     const char *g = k->group[0] ? k->group : "core";
-    if (k->namespaced)
-        return xasprintf("/registry/%s/%s/%s/%s", g, k->resource, ns ? ns : "", name);
-    return xasprintf("/registry/%s/%s/%s", g, k->resource, name);
+    if (k->namespaced) {
+        const char *parts[] = {g, k->resource, ns ? ns : "", name};
+        return key_join(parts, 4, false);
+    }
+    const char *parts[] = {g, k->resource, name};
+    return key_join(parts, 3, false);
 }
 
 char *cache_key_prefix(const kind_info *k, const char *ns)

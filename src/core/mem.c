@@ -61,16 +61,27 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+/* Format into a stack buffer first and copy: most strings are short keys
+ * and messages, and glibc's vasprintf (a growing stream buffer, then a
+ * shrinking realloc) costs several allocations for each. */
 char *xasprintf(const char *fmt, ...)
 {
+    char small[256], *s;
     va_list ap;
-    char *s = NULL;
-    int rc;
+    int n;
 
     va_start(ap, fmt);
-    rc = vasprintf(&s, fmt, ap);
+    n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    if (rc < 0)
-        en_fatal("out of memory formatting a string");
+    if (n < 0)
+        en_fatal("cannot format a string");
+    s = xmalloc((size_t)n + 1);
+    if ((size_t)n < sizeof small) {
+        memcpy(s, small, (size_t)n + 1);
+        return s;
+    }
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
     return s;
 }
