@@ -217,7 +217,10 @@ int api_start(const api_config *cfg, registry *reg, cache *c, api_server **out)
         flags, (uint16_t)cfg->port, NULL, NULL, api_access, s, MHD_OPTION_SOCK_ADDR, &addr,
         MHD_OPTION_NOTIFY_COMPLETED, api_completed, s, MHD_OPTION_CONNECTION_LIMIT, 8192u,
         MHD_OPTION_CONNECTION_TIMEOUT, 0u, MHD_OPTION_EXTERNAL_LOGGER, api_mhd_log, s,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_THREAD_STACK_SIZE, (size_t)256 * 1024,
+        /* No LISTENING_ADDRESS_REUSE: that would set SO_REUSEPORT and let a
+         * second server bind the same port and share its clients.  MHD's
+         * default SO_REUSEADDR already allows a quick restart. */
+        MHD_OPTION_THREAD_STACK_SIZE, (size_t)256 * 1024,
         cfg->tls_cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cfg->tls_cert_pem,
         MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem, MHD_OPTION_END);
     if (!s->daemon) {
