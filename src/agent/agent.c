@@ -349,14 +349,22 @@ static int on_pod_event(void *ctx, const client_event *ev)
             p = agent__pod_new(a, uid, ns, name);
             hmap_put(&a->pods, p->uid, p);
         }
-        if (!p->obj || !rv_older(json_path_str(ev->object, "metadata.resourceVersion"),
-                                 json_path_str(p->obj, "metadata.resourceVersion"))) {
-            json_decref(p->obj);
-            p->obj = json_incref(ev->object);
+        {
+            const char *erv = json_path_str(ev->object, "metadata.resourceVersion");
+            const char *orv = p->obj ? json_path_str(p->obj, "metadata.resourceVersion") : NULL;
+            /* The answer to our own status write already brought this
+             * version: nothing new to act on. */
+            bool known = ev->type != CLIENT_EV_DELETED && p->in_api && erv && orv &&
+                         strcmp(erv, orv) == 0;
+            if (!p->obj || !rv_older(erv, orv)) {
+                json_decref(p->obj);
+                p->obj = json_incref(ev->object);
+            }
+            p->seen = ev->type != CLIENT_EV_DELETED;
+            p->in_api = ev->type != CLIENT_EV_DELETED;
+            if (!known)
+                make_due_locked(a, p);
         }
-        p->seen = ev->type != CLIENT_EV_DELETED;
-        p->in_api = ev->type != CLIENT_EV_DELETED;
-        make_due_locked(a, p);
         break;
     case CLIENT_EV_BOOKMARK:
         break;

@@ -316,6 +316,7 @@ typedef struct agent_ctr {
     char *message;           /* owned or NULL: waiting message */
     agent_backoff pull_backoff;  /* image pull back-off */
     int64_t pull_failed_at;  /* unix seconds of the last failed pull, 0 = none */
+    int64_t pull_failed_ms;  /* the same on the monotonic clock */
     char *pull_error;        /* owned or NULL: its message */
     agent_probe_spec probes[3];  /* liveness, readiness, startup */
     agent_probe_state pstate[3];

@@ -492,6 +492,13 @@ static int ensure_image(agent *a, agent_pod *p, agent_ctr *c, image_info *info, 
         }
     }
     if (c->pull_failed_at && agent__backoff_active(&c->pull_backoff, c->pull_failed_at, now)) {
+        int64_t shown = time_mono_ms() - c->pull_failed_ms;
+        if (shown < POD_PULL_SHOW_MS) {
+            /* The failure itself shows a moment before the back-off. */
+            set_waiting(c, "ErrImagePull", c->pull_error);
+            *retry_ms = c->pull_failed_ms + POD_PULL_SHOW_MS;
+            return EN_BUSY;
+        }
         msg = xasprintf("Back-off pulling image \"%s\": ErrImagePull: %s", image,
                         c->pull_error ? c->pull_error : "");
         set_waiting(c, "ImagePullBackOff", msg);
@@ -515,6 +522,7 @@ static int ensure_image(agent *a, agent_pod *p, agent_ctr *c, image_info *info, 
              c->name, image, err);
     agent__backoff_next(&c->pull_backoff, now, now);
     c->pull_failed_at = now;
+    c->pull_failed_ms = time_mono_ms();
     free(c->pull_error);
     c->pull_error = err;
     set_waiting(c, "ErrImagePull", err);
