@@ -628,6 +628,7 @@ int agent_start(const agent_config *cfg, agent **out, char **err)
     if (rc)
         goto out_free;
     agent__adopt(a);
+    a->events = agent__events_start(a->cl, a->mach.node_name);
 
     log_info("agent", "starting node=%s ip=%s data_dir=%s port=%d runtime=%s", a->mach.node_name,
              a->mach.node_ip, a->cfg.data_dir, a->cfg.port, a->mach.runtime_version);
@@ -681,6 +682,9 @@ void agent_stop(agent *a)
         pthread_join(a->heartbeat, NULL);
     if (a->watcher_started)
         pthread_join(a->watcher, NULL);
+    /* After the workers: nothing records events any more. */
+    agent__events_stop(a->events);
+    a->events = NULL;
 }
 
 void agent_free(agent *a)

@@ -168,6 +168,13 @@ def condition(p, ctype):
     return None
 
 
+def events_of(k, ns, pod):
+    """The Events about a pod, as (reason, message, count) tuples."""
+    items = k.json("get", "events", "-n", ns,
+                   "--field-selector", f"involvedObject.name={pod}")["items"]
+    return [(e["reason"], e["message"], e.get("count", 1)) for e in items]
+
+
 def container_id(cs):
     cid = cs.get("containerID", "")
     assert cid.startswith("runc://"), f"containerID {cid!r}"
@@ -371,6 +378,14 @@ def test_crash_loop_back_off(cluster, ns):
     p = wait_pod(k, ns, "crasher", lambda q: cstatus(q)["restartCount"] > before, timeout=50,
                  what="one more restart")
     assert cstatus(p)["restartCount"] == before + 1
+    # kubelet's events, repeats counted on one Event rather than piled up.
+    ev = events_of(k, ns, "crasher")
+    reasons = {r for r, _, _ in ev}
+    assert {"Pulled", "Created", "Started", "BackOff"} <= reasons, ev
+    started = [c for r, m, c in ev if r == "Started" and m == "Started container c"]
+    assert len(started) == 1 and started[0] >= 3, ev
+    assert any(r == "BackOff" and m.startswith("Back-off restarting failed container c in pod "
+                                               f"crasher_{ns}") for r, m, _ in ev), ev
 
 
 def test_oom_killed(cluster, ns):
@@ -460,6 +475,9 @@ def test_http_tcp_probes_and_liveness_restart(cluster, ns):
     assert cstatus(p, "flaky")["lastState"]["terminated"]["exitCode"] == 0  # trapped TERM
     assert cstatus(p, "web")["restartCount"] == 0
     assert cid not in agent.runc_ids()
+    ev = events_of(k, ns, "probed")
+    assert ("Killing", "Container flaky failed liveness probe, will be restarted", 1) in ev, ev
+    assert any(r == "Unhealthy" and m.startswith("Liveness probe failed: ") for r, m, _ in ev), ev
 
 
 def test_graceful_delete_sends_sigterm(cluster, ns, tmp_path):
@@ -547,6 +565,35 @@ def test_agent_restart_keeps_containers(cluster, ns):
     assert container_id(cs3) in agent.runc_ids()
 
 
+def test_server_restart_keeps_containers(cluster, ns):
+    k = cluster.k
+    node = NODES[1]
+    agent = cluster.agent(node)
+    apply(k, in_ns(pod_spec("survivor", [{"name": "s", "image": BUSYBOX,
+                                           "command": ["sh", "-c", "trap 'exit 0' TERM; "
+                                                       "while true; do sleep 1; done"]}],
+                            node=node), ns))
+    p = wait_pod(k, ns, "survivor", running_ready, timeout=30, what="Running")
+    cs = cstatus(p)
+    pid = runc_state(agent, container_id(cs))["pid"]
+    port = cluster.server.port
+    cluster.server.stop()
+    time.sleep(2)
+    cluster.server.start(port=port)
+    for name in NODES:
+        wait_until(lambda: node_ready(k, name), timeout=30, what=f"node {name} Ready again")
+    # The agents watch again (a new list) and leave the container alone.
+    time.sleep(3)
+    p = get_pod(k, ns, "survivor")
+    cs2 = cstatus(p)
+    assert cs2["containerID"] == cs["containerID"] and cs2["restartCount"] == 0, cs2
+    assert cs2["ready"] is True
+    assert runc_state(agent, container_id(cs))["pid"] == pid
+    # And it still acts on changes: deleting the pod stops the container.
+    k.ok("delete", "pod", "survivor", "-n", ns, timeout=60)
+    assert container_id(cs) not in agent.runc_ids()
+
+
 def test_image_pull_failure(cluster, ns):
     k = cluster.k
     image = f"127.0.0.1:{free_port()}/nothing/here:1"
@@ -595,7 +642,8 @@ def test_volumes_user_and_workdir(cluster, ns, tmp_path):
             "command": ["sh", "-c",
                         "cat /shared/init.txt; cat /ro/hello.txt; "
                         "(touch /ro/x 2>/dev/null && echo ro-writable) || echo ro-refused; "
-                        "echo written > /rw/out.txt; echo pwd=$(pwd); echo $0 $1"],
+                        "echo written > /rw/out.txt; echo pwd=$(pwd); echo $0 $1; "
+                        "echo all-good > /dev/termination-log"],
             "args": ["$(A)", "$(B)"],
             "env": [{"name": "A", "value": "first"}, {"name": "B", "value": "$(A)-second"}],
             "volumeMounts": [{"name": "shared", "mountPath": "/shared"},
@@ -618,6 +666,7 @@ def test_volumes_user_and_workdir(cluster, ns, tmp_path):
     for name in ("main", "user"):
         t = cstatus(p, name)["state"]["terminated"]
         assert t["exitCode"] == 0 and t["reason"] == "Completed", t
+    assert cstatus(p, "main")["state"]["terminated"]["message"] == "all-good\n"
     assert condition(p, "Ready")["reason"] == "PodCompleted"
     assert log_lines(read_log(agent, p, "main")) == [
         "from-init", "from-host", "ro-refused", "pwd=/work", "first first-second"]
