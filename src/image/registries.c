@@ -75,14 +75,14 @@ static char *endpoint_normalize(const char *in, const char **why)
     } else {
         u = xasprintf("https://%s", in);
     }
+    host = strstr(u, "://") + 3;
     n = strlen(u);
-    while (n > 0 && u[n - 1] == '/')
+    while (u + n > host && u[n - 1] == '/')
         u[--n] = '\0';
-    if (n >= 3 && !strcmp(u + n - 3, "/v2")) {
+    if (u + n - 3 > host && !strcmp(u + n - 3, "/v2")) {
         n -= 3;
         u[n] = '\0';
     }
-    host = strstr(u, "://") + 3;
     if (!*host || *host == '/' || strpbrk(u, " \t\r\n?#")) {
         *why = "endpoint has no host";
         free(u);
