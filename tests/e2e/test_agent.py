@@ -461,9 +461,19 @@ def test_http_tcp_probes_and_liveness_restart(cluster, ns):
                          "while true; do sleep 1; done"],
              "livenessProbe": {"exec": {"command": ["test", "-f", "/tmp/alive"]},
                                "periodSeconds": 1, "failureThreshold": 2}}
-    apply(k, in_ns(pod_spec("probed", [web, flaky], node=NODES[0]), ns))
-    p = wait_pod(k, ns, "probed", running_ready, timeout=30, what="both containers ready")
+    slow = {"name": "slow", "image": BUSYBOX,
+            "command": ["sh", "-c", "trap 'exit 0' TERM; sleep 2; touch /tmp/started; "
+                        "while true; do sleep 1; done"],
+            "startupProbe": {"exec": {"command": ["test", "-f", "/tmp/started"]},
+                             "periodSeconds": 1, "failureThreshold": 30},
+            "readinessProbe": {"exec": {"command": ["true"]}, "periodSeconds": 1}}
+    apply(k, in_ns(pod_spec("probed", [web, flaky, slow], node=NODES[0]), ns))
+    p = wait_pod(k, ns, "probed", running_ready, timeout=30, what="all containers ready")
     assert cstatus(p, "web")["restartCount"] == 0
+    assert cstatus(p, "slow")["restartCount"] == 0 and cstatus(p, "slow")["started"] is True
+    # The startup probe failed while the file was missing, and held readiness back.
+    assert any(r == "Unhealthy" and m.startswith("Startup probe failed: ")
+               for r, m, _ in events_of(k, ns, "probed"))
     # Break the liveness probe: the container is stopped and started again.
     agent = cluster.agent(NODES[0])
     cid = container_id(cstatus(p, "flaky"))
