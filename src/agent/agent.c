@@ -624,11 +624,11 @@ int agent_start(const agent_config *cfg, agent **out, char **err)
     rc = client_setup(a, err);
     if (rc)
         goto out_free;
+    a->events = agent__events_start(a->cl, a->mach.node_name);
     rc = preflight(a, err);
     if (rc)
         goto out_free;
     agent__adopt(a);
-    a->events = agent__events_start(a->cl, a->mach.node_name);
 
     log_info("agent", "starting node=%s ip=%s data_dir=%s port=%d runtime=%s", a->mach.node_name,
              a->mach.node_ip, a->cfg.data_dir, a->cfg.port, a->mach.runtime_version);
