@@ -1215,6 +1215,16 @@ int64_t agent__pod_sync(agent *a, agent_pod *p)
         next = time_mono_ms() + POD_RETRY_MS;
         goto out;
     }
+    if (!json_path(obj, "status.containerStatuses")) {
+        /* A new pod: say at once that it is being set up (a pull may take
+         * a while), as kubelet does. */
+        bool has_init = p->n_ctrs && p->ctrs[0].init;
+        for (size_t i = 0; i < p->n_ctrs; i++)
+            if (!p->ctrs[i].id)
+                set_waiting(&p->ctrs[i], has_init ? "PodInitializing" : "ContainerCreating",
+                            NULL);
+        write_status(a, p, obj, false);
+    }
     for (size_t i = 0; i < p->n_ctrs; i++) {
         agent_ctr *c = &p->ctrs[i];
         if (!gate) {
