@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "agent/agent_int.h"
+#include "types/types.h"
 
 /* Node status is computed this often (kubelet's nodeStatusUpdateFrequency). */
 #define AGENT_STATUS_CHECK_MS 10000
@@ -607,6 +608,16 @@ int agent_start(const agent_config *cfg, agent **out, char **err)
     rc = agent__machine_read(&a->cfg, &a->mach, err);
     if (rc)
         goto out_free;
+    {
+        const char *msg;
+        if (!types_is_dns1123_subdomain(a->mach.node_name, &msg)) {
+            *err = xasprintf("the host name \"%s\" is not a valid node name (%s); give one "
+                             "with --node-name",
+                             a->mach.node_name, msg);
+            rc = EN_INVALID;
+            goto out_free;
+        }
+    }
     if (a->mach.runtime_error)
         log_error("agent", "the container runtime is unusable: %s", a->mach.runtime_error);
     a->cgroup_parent = a->cfg.cgroup_parent ? xstrdup(a->cfg.cgroup_parent)
