@@ -28,6 +28,8 @@ typedef struct api_config {
     const char *bind_address; /* e.g. "127.0.0.1" or "0.0.0.0" */
     int port;                 /* 0 = pick a free port (see api_port) */
     const char *token;        /* bearer token required on API paths; NULL = none */
+    const char *node_token;   /* token the agents' log servers accept, sent when proxying
+                               * pods/log to them (podlog.c); NULL = none */
     const char *tls_cert_pem; /* PEM certificate chain; NULL = plain HTTP */
     const char *tls_key_pem;  /* PEM private key for tls_cert_pem */
 } api_config;

@@ -4,6 +4,7 @@
  * discovery/health handlers or the resource handlers, and sends responses.
  */
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,6 +201,7 @@ int api_start(const api_config *cfg, registry *reg, cache *c, api_server **out)
     s->reg = reg;
     s->c = c;
     s->token = cfg->token ? xstrdup(cfg->token) : NULL;
+    s->node_token = cfg->node_token ? xstrdup(cfg->node_token) : NULL;
     atomic_init(&s->stopping, false);
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
@@ -208,6 +210,7 @@ int api_start(const api_config *cfg, registry *reg, cache *c, api_server **out)
                   &addr.sin_addr) != 1) {
         log_error("api", "bad bind address %s", cfg->bind_address);
         free(s->token);
+        free(s->node_token);
         free(s);
         return EN_INVALID;
     }
@@ -223,11 +226,15 @@ int api_start(const api_config *cfg, registry *reg, cache *c, api_server **out)
     if (!s->daemon) {
         log_error("api", "cannot listen on %s:%d", cfg->bind_address, cfg->port);
         free(s->token);
+        free(s->node_token);
         free(s);
         return EN_IO;
     }
     info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
+    /* libcurl for the pods/log proxy (podlog.c); reference-counted by curl,
+     * released in api_stop. */
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     *out = s;
     return 0;
 }
@@ -243,6 +250,8 @@ void api_stop(api_server *s)
         return;
     atomic_store(&s->stopping, true);
     MHD_stop_daemon(s->daemon);
+    curl_global_cleanup();
     free(s->token);
+    free(s->node_token);
     free(s);
 }
