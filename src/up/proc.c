@@ -254,3 +254,104 @@ bool up_have_command(const char *name)
     free(copy);
     return found;
 }
+
+/* ---- supervised children ---------------------------------------------------- */
+
+/* Back-off of restarts: from 1 s, doubling, to 30 s; a run of a minute
+ * resets it. */
+#define UP_BACKOFF_MIN_MS 1000
+#define UP_BACKOFF_MAX_MS 30000
+#define UP_BACKOFF_RESET_MS 60000
+
+void up_child_init(up_child *c, const char *name, const char *const *argv, const char *netns,
+                   const char *log_path)
+{
+    size_t n = 0;
+    while (argv[n])
+        n++;
+    c->name = xstrdup(name);
+    c->argv = xcalloc(n + 1, sizeof *c->argv);
+    for (size_t i = 0; i < n; i++)
+        c->argv[i] = xstrdup(argv[i]);
+    c->netns = netns ? xstrdup(netns) : NULL;
+    c->log_path = xstrdup(log_path);
+    c->pid = 0;
+}
+
+void up_child_release(up_child *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; c->argv && c->argv[i]; i++)
+        free(c->argv[i]);
+    free(c->argv);
+    free(c->name);
+    free(c->netns);
+    free(c->log_path);
+    memset(c, 0, sizeof *c);
+}
+
+int up_child_start(up_child *c, char **err)
+{
+    int rc = up_spawn((const char *const *)c->argv, c->netns, c->log_path, &c->pid, err);
+    c->started_ms = time_mono_ms();
+    c->restart_at_ms = 0;
+    if (rc)
+        c->pid = 0;
+    return rc;
+}
+
+static void schedule_restart(up_child *c)
+{
+    int64_t delay = UP_BACKOFF_MIN_MS;
+    if (time_mono_ms() - c->started_ms >= UP_BACKOFF_RESET_MS)
+        c->restarts = 0;
+    for (int i = 0; i < c->restarts && delay < UP_BACKOFF_MAX_MS; i++)
+        delay *= 2;
+    if (delay > UP_BACKOFF_MAX_MS)
+        delay = UP_BACKOFF_MAX_MS;
+    c->restarts++;
+    c->restart_at_ms = time_mono_ms() + delay;
+}
+
+bool up_child_reap(up_child *c)
+{
+    int status;
+
+    if (c->pid <= 0 || waitpid(c->pid, &status, WNOHANG) != c->pid)
+        return false;
+    c->pid = 0;
+    schedule_restart(c);
+    if (WIFSIGNALED(status))
+        log_warn("up", "%s was killed by signal %d; restarting it in %lld ms (see %s)", c->name,
+                 WTERMSIG(status), (long long)(c->restart_at_ms - time_mono_ms()), c->log_path);
+    else
+        log_warn("up", "%s exited with status %d; restarting it in %lld ms (see %s)", c->name,
+                 WEXITSTATUS(status), (long long)(c->restart_at_ms - time_mono_ms()),
+                 c->log_path);
+    return true;
+}
+
+bool up_child_tick(up_child *c)
+{
+    char *err = NULL;
+
+    if (c->pid > 0 || !c->restart_at_ms || time_mono_ms() < c->restart_at_ms)
+        return true;
+    if (up_child_start(c, &err)) {
+        log_error("up", "restarting %s: %s", c->name, err);
+        free(err);
+        schedule_restart(c);
+        return false;
+    }
+    log_info("up", "restarted %s (pid %d)", c->name, (int)c->pid);
+    return true;
+}
+
+void up_child_stop(up_child *c, int grace_ms)
+{
+    if (c->pid > 0)
+        up_stop(c->pid, grace_ms);
+    c->pid = 0;
+    c->restart_at_ms = 0;
+}

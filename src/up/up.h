@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define UP_MAX_NODES 99
@@ -102,6 +103,37 @@ int up_spawn(const char *const *argv, const char *netns, const char *log_path, p
  * Returns its wait status, or -1 when it was not our child any more.
  */
 int up_stop(pid_t pid, int grace_ms);
+
+/* A supervised long-running child: the server or one node's agent. */
+typedef struct up_child {
+    char *name;            /* owned: "server", "node-1" (for messages) */
+    char **argv;           /* owned: NULL-terminated, strings owned */
+    char *netns;           /* owned or NULL: network namespace to run in */
+    char *log_path;        /* owned: stdout and stderr are appended here */
+    pid_t pid;             /* running process, 0 when none */
+    int restarts;          /* restarts after unexpected exits */
+    int64_t started_ms;    /* monotonic time of the last start */
+    int64_t restart_at_ms; /* monotonic time a restart is due, 0 = none pending */
+} up_child;
+
+/* Fill c (which must be zeroed); argv and the strings are copied. */
+void up_child_init(up_child *c, const char *name, const char *const *argv, const char *netns,
+                   const char *log_path);
+/* Free the contents; the process must have been stopped. NULL ok. */
+void up_child_release(up_child *c);
+/* Start it now (up_spawn). */
+int up_child_start(up_child *c, char **err);
+/*
+ * Reap it if it exited (never blocks); an exit is logged and a restart
+ * scheduled with back-off (1 s doubling to 30 s; back to 1 s after a run
+ * of a minute).  Returns true when it had exited.
+ */
+bool up_child_reap(up_child *c);
+/* Start it again if a restart is due; false when that start failed (it
+ * is retried at the next back-off step). */
+bool up_child_tick(up_child *c);
+/* up_stop it if running. */
+void up_child_stop(up_child *c, int grace_ms);
 
 /* Is a command on PATH (or an executable path)? */
 bool up_have_command(const char *name);
