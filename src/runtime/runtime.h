@@ -24,14 +24,27 @@
  *     2026-11-22T10:00:00.123456789Z stdout F the line\n
  * "F" for a full line, "P" for a partial one (a line longer than 16 KiB is
  * split, the last piece ends in F); the timestamp is RFC 3339 with
- * nanoseconds, UTC.  When the file passes rt_spec.log_max_bytes it is
- * renamed to "<log_path>.1" (replacing an older one) and a new file begins.
+ * nanoseconds, UTC.  Before a record would take the file past
+ * rt_spec.log_max_bytes it is renamed to "<log_path>.1" (replacing an older
+ * one) and a new file begins.  Output left without a newline when the
+ * container ends is written as an F record.
  *
  * Cgroups: runc creates the container's cgroup (v1 or v2, whichever the host
  * has) under rt_config.cgroup_parent with the memory and cpu limits given;
  * rt_remove deletes it.  Namespaces: own pid, mount, ipc and uts; the network
  * namespace is the agent's own (host network: the pod's IP is the node's
  * address) unless rt_spec.netns names another.
+ *
+ * Signals: the container's init is pid 1 of its pid namespace, so the
+ * kernel drops signals it has no handler for (a bare `sleep` ignores
+ * SIGTERM; SIGKILL always works).
+ *
+ * Processes: the shim detaches (double fork), so its parent is the
+ * nearest child subreaper or pid 1.  A caller that makes itself a
+ * subreaper (PR_SET_CHILD_SUBREAPER) inherits the shims and must reap
+ * them (waitpid(-1, ..., WNOHANG)); the runtime itself only waits for the
+ * processes it starts, by pid, so callers must not reap with waitpid(-1)
+ * while a runtime call runs in another thread.
  *
  * Threads: all functions may be called from several threads for different
  * containers; calls for one container must not overlap.
@@ -80,7 +93,9 @@ typedef struct rt_spec {
     int64_t cpu_shares_milli; /* cpu request in millicores (shares); 0 = default */
     const char *netns;        /* path of a network namespace to join; NULL = the agent's */
     int uid, gid;             /* process user and group (securityContext); 0 = root */
-    const char *log_path;     /* CRI log file, created (with its directory) or appended */
+    const char *log_path;     /* CRI log file, created (with its directory) or appended;
+                               * NULL = output discarded.  Keep it outside dir: rt_remove
+                               * deletes dir */
     int64_t log_max_bytes;    /* rotate above this size; 0 = 10 MiB */
 } rt_spec;
 
@@ -95,7 +110,8 @@ typedef struct rt_status {
     enum rt_state state;
     int pid;                /* host pid of the container's init when RUNNING */
     int exit_code;          /* when EXITED: the exit status, or 128+signal */
-    bool oom_killed;        /* when EXITED: the kernel's OOM killer ended it */
+    bool oom_killed;        /* when EXITED: the kernel's OOM killer killed a process of
+                             * the container (its memory cgroup's oom_kill counter rose) */
     int64_t started_at_ns;  /* unix time in ns; 0 when not started */
     int64_t finished_at_ns; /* unix time in ns; 0 when not EXITED */
 } rt_status;
@@ -107,7 +123,11 @@ typedef struct rt_status {
 int rt_start(const rt_config *cfg, const rt_spec *spec, char **err);
 
 /* The state of a container by id and directory (also after an agent
- * restart).  Never fails for a missing container: state UNKNOWN. */
+ * restart): it reads the shim's records in dir and /proc, never runc.
+ * Never fails for a missing container: state UNKNOWN.  EN_INVALID for a
+ * malformed id or dir.  When the shim was killed before it could record
+ * the exit, the container is EXITED with exit_code 255.  May block up to
+ * ~3 s while a container that just exited has its output drained. */
 int rt_inspect(const rt_config *cfg, const char *id, const char *dir, rt_status *out);
 
 /* Send a signal to the container's processes (SIGTERM, then SIGKILL after
@@ -118,10 +138,14 @@ int rt_kill(const rt_config *cfg, const char *id, int sig);
  * unmount and remove dir.  The log file is kept.  Idempotent. */
 int rt_remove(const rt_config *cfg, const char *id, const char *dir);
 
-/* Run argv inside the running container (exec probes), killing it after
- * timeout_ms.  *exit_code receives its exit status (or -1 on timeout);
- * *output, when not NULL, receives up to 4 KiB of its combined output (new
- * string, caller frees). */
+/* Run argv inside the running container (exec probes; with the
+ * container's env, cwd and user), killing it after timeout_ms.  Returns 0
+ * when the process ran: *exit_code receives its exit status (128+signal
+ * when killed) or -1 on timeout.  EN_NOTFOUND when the container is not
+ * running; EN_IO when runc could not start argv (e.g. no such executable:
+ * runc's message is in *output).  *output, when not NULL, receives up to
+ * 4 KiB of its combined stdout and stderr (new string, caller frees; NULL
+ * when nothing ran). */
 int rt_exec(const rt_config *cfg, const char *id, const char *const *argv, int timeout_ms,
             int *exit_code, char **output);
 
@@ -129,6 +153,12 @@ int rt_exec(const rt_config *cfg, const char *id, const char *const *argv, int t
  * orphans after a restart): NULL-terminated array, caller frees strings and
  * array. */
 int rt_list(const rt_config *cfg, char ***ids_out);
+
+/* Remove what the runtime leaves beside containers once none remains:
+ * the cgroup cfg->cgroup_parent (then its ancestors while empty) and the
+ * runc root directory.  EN_BUSY when containers still exist there.  For
+ * teardown (`everynode up` stopping). */
+int rt_cleanup(const rt_config *cfg);
 
 /* Entry point of the hidden `everynode shim` subcommand (run by rt_start,
  * never by users).  argv[0] is "shim". */

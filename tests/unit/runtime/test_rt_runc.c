@@ -1,0 +1,728 @@
+/*
+ * test_rt_runc.c -- the runtime with real runc and real containers (needs
+ * root and runc; every test is skipped with a message otherwise).
+ *
+ * The image is a directory built here from /bin/busybox (busybox-static)
+ * with a symlink per applet.  This test binary is its own shim: main()
+ * hands `shim ...` to rt_shim_main, and rt_config.self_exe is left NULL so
+ * rt_start runs /proc/self/exe -- this binary -- as the shim.  The process
+ * makes itself a child subreaper so that the detached shims end up as its
+ * children and are reaped (pid 1 on the test machines does not reap).
+ *
+ * Each test uses its own container id (with this process's pid) and
+ * directory under one temporary directory, and removes its container even
+ * when an assertion fails (the teardown calls rt_remove again); the group
+ * teardown removes the cgroup parent, runc's root and the temporary
+ * directory.  Slow tests (about a second or more) say SLOW in their name.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include "runtime/runtime.h"
+#include "runtime/runtime_int.h"
+
+/* Shared by all tests of the group (set up once). */
+typedef struct rt_test_env {
+    char *tmp;       /* scratch directory (owned) */
+    char *image;     /* the busybox image root (lower layer) */
+    char *runc_root; /* runc --root */
+    char *cgparent;  /* cgroup parent, unique to this run */
+    rt_config cfg;
+    bool usable;     /* root and runc available */
+    /* The container of the current test, removed by the teardown. */
+    char id[64];
+    char *dir;
+    char *log;
+} rt_test_env;
+
+static rt_test_env E;
+
+/* ---- fixture ------------------------------------------------------------- */
+
+static int sh(const char *cmd)
+{
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
+}
+
+/* The busybox image: bin/busybox, a symlink per applet, a few dirs. */
+static int build_image(const char *root)
+{
+    char *cmd = xasprintf("set -e; mkdir -p %s/bin %s/etc %s/tmp %s/data %s/proc %s/sys %s/dev; "
+                          "chmod 1777 %s/tmp; cp /bin/busybox %s/bin/busybox; "
+                          "for a in $(/bin/busybox --list); do [ \"$a\" = busybox ] || "
+                          "ln -s busybox %s/bin/$a; done; echo image-file > %s/etc/image-file",
+                          root, root, root, root, root, root, root, root, root, root, root);
+    int rc = sh(cmd);
+
+    free(cmd);
+    return rc;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    memset(&E, 0, sizeof E);
+    if (geteuid() != 0 || sh("runc --version >/dev/null 2>&1") != 0 ||
+        access("/bin/busybox", X_OK) != 0) {
+        fprintf(stderr, "test_rt_runc: needs root, runc and /bin/busybox: skipping\n");
+        return 0;
+    }
+    E.tmp = xstrdup("/tmp/en_rt_runc_XXXXXX");
+    if (!mkdtemp(E.tmp))
+        return -1;
+    E.image = xasprintf("%s/image", E.tmp);
+    E.runc_root = xasprintf("%s/runc", E.tmp);
+    E.cgparent = xasprintf("/everynode-test-%d", (int)getpid());
+    if (build_image(E.image) != 0)
+        return -1;
+    E.cfg.runc_root = E.runc_root;
+    E.cfg.cgroup_parent = E.cgparent;
+    E.usable = true;
+    return 0;
+}
+
+/* Reap the shims that ended (they are our children: we are a subreaper). */
+static void reap_children(void)
+{
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    if (E.usable) {
+        /* Every test removed its container: the parent must go too. */
+        int rc = rt_cleanup(&E.cfg);
+        if (rc != 0)
+            fprintf(stderr, "test_rt_runc: rt_cleanup: %s\n", en_strerror(rc));
+        rt__rm_tree(E.tmp);
+        reap_children();
+        if (rc != 0 || rt__cgroup_exists(E.cgparent))
+            return -1;
+    }
+    free(E.tmp);
+    free(E.image);
+    free(E.runc_root);
+    free(E.cgparent);
+    return 0;
+}
+
+static int test_setup(void **state)
+{
+    (void)state;
+    if (!E.usable)
+        return 0;
+    E.dir = NULL;
+    E.log = NULL;
+    E.id[0] = '\0';
+    return 0;
+}
+
+static int test_teardown(void **state)
+{
+    (void)state;
+    if (E.id[0] && E.dir)
+        rt_remove(&E.cfg, E.id, E.dir);
+    free(E.dir);
+    free(E.log);
+    E.dir = E.log = NULL;
+    E.id[0] = '\0';
+    reap_children();
+    return 0;
+}
+
+#define NEED_RUNC()                                                                                \
+    do {                                                                                           \
+        if (!E.usable)                                                                             \
+            skip();                                                                                \
+    } while (0)
+
+/* A spec for this test's container, named `name`. */
+static rt_spec spec_for(const char *name, const char *const *args)
+{
+    rt_spec s;
+
+    snprintf(E.id, sizeof E.id, "t%d-%s", (int)getpid(), name);
+    free(E.dir);
+    free(E.log);
+    E.dir = xasprintf("%s/c/%s", E.tmp, name);
+    E.log = xasprintf("%s/logs/%s.log", E.tmp, name);
+    memset(&s, 0, sizeof s);
+    s.id = E.id;
+    s.dir = E.dir;
+    s.image_rootfs = E.image;
+    s.args = args;
+    s.log_path = E.log;
+    return s;
+}
+
+static void start_ok(const rt_spec *s)
+{
+    char *err = NULL;
+    int rc = rt_start(&E.cfg, s, &err);
+
+    if (rc != 0)
+        fail_msg("rt_start %s: %s (%s)", s->id, en_strerror(rc), err ? err : "");
+    free(err);
+}
+
+/* Poll rt_inspect until the container exited (at most timeout_ms). */
+static rt_status wait_exit(int timeout_ms)
+{
+    rt_status st;
+    int64_t end = time_mono_ms() + timeout_ms;
+
+    for (;;) {
+        assert_int_equal(rt_inspect(&E.cfg, E.id, E.dir, &st), 0);
+        if (st.state == RT_STATE_EXITED || time_mono_ms() > end)
+            break;
+        usleep(20000);
+    }
+    if (st.state != RT_STATE_EXITED)
+        fail_msg("container %s did not exit within %d ms (state %d)", E.id, timeout_ms, st.state);
+    return st;
+}
+
+/* The contents of the container's CRI log file (new string). */
+static char *log_text(void)
+{
+    char *t = NULL;
+
+    if (rt__read_file(E.log, 1 << 22, &t, NULL) != 0)
+        return xstrdup("");
+    return t;
+}
+
+/* The log has a record "<ts> stream tag content". */
+static bool log_has(const char *text, const char *stream, char tag, const char *content)
+{
+    char *want = xasprintf("Z %s %c %s\n", stream, tag, content);
+    bool found = strstr(text, want) != NULL;
+
+    free(want);
+    return found;
+}
+
+static bool mounted_under(const char *dir)
+{
+    char *mi = NULL;
+    bool found;
+
+    assert_int_equal(rt__read_file("/proc/self/mountinfo", 1 << 20, &mi, NULL), 0);
+    found = strstr(mi, dir) != NULL;
+    free(mi);
+    return found;
+}
+
+static char *cgroup_of(const char *id)
+{
+    return xasprintf("%s/%s", E.cgparent, id);
+}
+
+/* ---- tests --------------------------------------------------------------- */
+
+/* stdout and stderr land in the CRI log; a 40 KiB line is split P, P, F;
+ * the exit code is recorded. */
+static void test_output_and_exit_code(void **state)
+{
+    static const char *const args[] = {
+        "sh", "-c",
+        "echo out1; echo err1 >&2; printf 'no newline'; echo; "
+        "head -c 40960 /dev/zero | tr '\\0' a; echo; echo err2 >&2; exit 3",
+        NULL};
+    rt_spec s = spec_for("out", args);
+    rt_status st;
+    char *t, *big;
+
+    (void)state;
+    NEED_RUNC();
+    start_ok(&s);
+    st = wait_exit(10000);
+    assert_int_equal(st.exit_code, 3);
+    assert_false(st.oom_killed);
+    assert_true(st.started_at_ns > 0);
+    assert_true(st.finished_at_ns >= st.started_at_ns);
+    assert_true(rt__now_ns() - st.finished_at_ns < 60LL * 1000000000);
+    t = log_text();
+    assert_true(log_has(t, "stdout", 'F', "out1"));
+    assert_true(log_has(t, "stderr", 'F', "err1"));
+    assert_true(log_has(t, "stdout", 'F', "no newline"));
+    assert_true(log_has(t, "stderr", 'F', "err2"));
+    big = xmalloc(16384 + 1);
+    memset(big, 'a', 16384);
+    big[16384] = '\0';
+    assert_true(log_has(t, "stdout", 'P', big));
+    big[8192] = '\0';
+    assert_true(log_has(t, "stdout", 'F', big));
+    {
+        /* Exactly two P records. */
+        int np = 0;
+        for (const char *p = t; (p = strstr(p, " stdout P ")) != NULL; p++)
+            np++;
+        assert_int_equal(np, 2);
+    }
+    free(big);
+    free(t);
+    /* Inspect keeps saying the same. */
+    assert_int_equal(rt_inspect(&E.cfg, E.id, E.dir, &st), 0);
+    assert_int_equal(st.state, RT_STATE_EXITED);
+    assert_int_equal(st.exit_code, 3);
+}
+
+/* Past log_max_bytes the log moves to .1 and a new file begins. */
+static void test_log_rotation(void **state)
+{
+    static const char *const args[] = {
+        "sh", "-c", "i=0; while [ $i -lt 300 ]; do echo \"line $i\"; i=$((i+1)); done", NULL};
+    rt_spec s = spec_for("rot", args);
+    char *old, *t_old = NULL, *t = NULL;
+    struct stat sb;
+
+    (void)state;
+    NEED_RUNC();
+    s.log_max_bytes = 2048;
+    start_ok(&s);
+    assert_int_equal(wait_exit(10000).exit_code, 0);
+    old = xasprintf("%s.1", E.log);
+    assert_int_equal(stat(E.log, &sb), 0);
+    assert_true(sb.st_size > 0 && sb.st_size <= 2048);
+    assert_int_equal(stat(old, &sb), 0);
+    assert_true(sb.st_size > 1900 && sb.st_size <= 2048);
+    t = log_text();
+    assert_int_equal(rt__read_file(old, 1 << 20, &t_old, NULL), 0);
+    assert_true(log_has(t, "stdout", 'F', "line 299"));
+    assert_false(log_has(t_old, "stdout", 'F', "line 299"));
+    /* The first lines were rotated away twice over. */
+    assert_false(log_has(t, "stdout", 'F', "line 0"));
+    assert_false(log_has(t_old, "stdout", 'F', "line 0"));
+    free(t_old);
+    free(t);
+    free(old);
+}
+
+/* env, cwd, hostname (uts namespace, /etc/hostname, /etc/hosts), user. */
+static void test_env_cwd_hostname(void **state)
+{
+    static const char *const args[] = {
+        "sh", "-c",
+        "echo \"foo=$FOO cwd=$(pwd) host=$(hostname) file=$(cat /etc/hostname) "
+        "uid=$(id -u) gid=$(id -g)\"; grep -c 'web-7' /etc/hosts; grep -c localhost /etc/hosts; "
+        "cat /etc/image-file",
+        NULL};
+    static const char *const env[] = {"FOO=bar baz", NULL};
+    rt_spec s = spec_for("env", args);
+    char *t;
+
+    (void)state;
+    NEED_RUNC();
+    s.env = env;
+    s.cwd = "/tmp";
+    s.hostname = "web-7";
+    s.uid = 1234;
+    s.gid = 5678;
+    start_ok(&s);
+    assert_int_equal(wait_exit(10000).exit_code, 0);
+    t = log_text();
+    if (!log_has(t, "stdout", 'F',
+                 "foo=bar baz cwd=/tmp host=web-7 file=web-7 uid=1234 gid=5678"))
+        fail_msg("log: %s", t);
+    assert_true(log_has(t, "stdout", 'F', "1"));
+    assert_true(log_has(t, "stdout", 'F', "image-file"));
+    free(t);
+}
+
+/* A read-only bind mount refuses writes, a writable one works, tmpfs works,
+ * and writes to the root filesystem stay in the container's upper layer. */
+static void test_mounts_and_rootfs(void **state)
+{
+    static const char *const args[] = {
+        "sh", "-c",
+        "cat /ro/in; if echo x > /ro/new 2>/dev/null; then echo RO-WRITABLE; else echo RO-REFUSED; fi; "
+        "echo from-container > /rw/out && echo RW-OK; "
+        "echo t > /scratch/f && grep -q tmpfs /proc/mounts && echo TMPFS-OK; "
+        "echo changed > /etc/image-file; echo new > /bin/new-file; rm /bin/cat; echo ROOT-OK",
+        NULL};
+    char *ro = xasprintf("%s/ro-src", E.tmp);
+    char *rw = xasprintf("%s/rw-src", E.tmp);
+    char *cmd, *t, *path, *text = NULL;
+    rt_mount mounts[] = {
+        {.source = ro, .destination = "/ro", .read_only = true},
+        {.source = rw, .destination = "/rw"},
+        {.destination = "/scratch", .type = "tmpfs"},
+    };
+    rt_spec s = spec_for("mnt", args);
+
+    (void)state;
+    NEED_RUNC();
+    cmd = xasprintf("mkdir -p %s %s && echo host-data > %s/in", ro, rw, ro);
+    assert_int_equal(sh(cmd), 0);
+    free(cmd);
+    s.mounts = mounts;
+    s.n_mounts = 3;
+    start_ok(&s);
+    assert_int_equal(wait_exit(10000).exit_code, 0);
+    t = log_text();
+    assert_true(log_has(t, "stdout", 'F', "host-data"));
+    assert_true(log_has(t, "stdout", 'F', "RO-REFUSED"));
+    assert_false(log_has(t, "stdout", 'F', "RO-WRITABLE"));
+    assert_true(log_has(t, "stdout", 'F', "RW-OK"));
+    assert_true(log_has(t, "stdout", 'F', "TMPFS-OK"));
+    assert_true(log_has(t, "stdout", 'F', "ROOT-OK"));
+    free(t);
+    /* The host sees the rw write and nothing in the ro dir. */
+    path = xasprintf("%s/out", rw);
+    assert_int_equal(rt__read_file(path, 100, &text, NULL), 0);
+    assert_string_equal(text, "from-container\n");
+    free(text);
+    free(path);
+    path = xasprintf("%s/new", ro);
+    assert_int_not_equal(access(path, F_OK), 0);
+    free(path);
+    /* The image (lower layer) is untouched; the upper layer has the
+     * changes. */
+    path = xasprintf("%s/etc/image-file", E.image);
+    assert_int_equal(rt__read_file(path, 100, &text, NULL), 0);
+    assert_string_equal(text, "image-file\n");
+    free(text);
+    free(path);
+    path = xasprintf("%s/bin/new-file", E.image);
+    assert_int_not_equal(access(path, F_OK), 0);
+    free(path);
+    path = xasprintf("%s/bin/cat", E.image);
+    assert_int_equal(access(path, F_OK), 0);
+    free(path);
+    path = xasprintf("%s/upper/bin/new-file", E.dir);
+    assert_int_equal(access(path, F_OK), 0);
+    free(path);
+    free(ro);
+    free(rw);
+}
+
+/* SLOW: 32 MiB limit, 100 MiB buffer: the OOM killer ends it, 137, and
+ * the shim reports it. */
+static void test_oom_kill_SLOW(void **state)
+{
+    static const char *const args[] = {"dd", "if=/dev/zero", "of=/dev/null", "bs=100M", "count=1",
+                                       NULL};
+    rt_spec s = spec_for("oom", args);
+    rt_status st;
+
+    (void)state;
+    NEED_RUNC();
+    s.memory_limit = 32 * 1024 * 1024;
+    start_ok(&s);
+    st = wait_exit(20000);
+    assert_int_equal(st.exit_code, 137);
+    assert_true(st.oom_killed);
+}
+
+/* A container under its limit, killed with SIGKILL, is not OOM-killed;
+ * SIGTERM ends a shell that traps it; signalling an exited container is
+ * EN_NOTFOUND. */
+static void test_kill(void **state)
+{
+    static const char *const trap_args[] = {
+        "sh", "-c", "trap 'echo got-term; exit 143' TERM; echo ready; sleep 1000 & wait", NULL};
+    static const char *const sleep_args[] = {"sleep", "1000", NULL};
+    rt_spec s = spec_for("term", trap_args);
+    rt_status st;
+    char *t;
+
+    (void)state;
+    NEED_RUNC();
+    s.memory_limit = 64 * 1024 * 1024;
+    start_ok(&s);
+    assert_int_equal(rt_inspect(&E.cfg, E.id, E.dir, &st), 0);
+    assert_int_equal(st.state, RT_STATE_RUNNING);
+    assert_true(st.pid > 0);
+    /* Wait for the trap to be set. */
+    for (int i = 0; i < 250; i++) {
+        t = log_text();
+        bool ready = log_has(t, "stdout", 'F', "ready");
+        free(t);
+        if (ready)
+            break;
+        usleep(20000);
+    }
+    assert_int_equal(rt_kill(&E.cfg, E.id, SIGTERM), 0);
+    st = wait_exit(5000);
+    assert_int_equal(st.exit_code, 143);
+    assert_false(st.oom_killed);
+    t = log_text();
+    assert_true(log_has(t, "stdout", 'F', "got-term"));
+    free(t);
+    assert_int_equal(rt_kill(&E.cfg, E.id, SIGTERM), EN_NOTFOUND);
+    assert_int_equal(rt_remove(&E.cfg, E.id, E.dir), 0);
+    assert_int_equal(rt_kill(&E.cfg, E.id, SIGTERM), EN_NOTFOUND);
+
+    /* A bare sleep as pid 1 ignores SIGTERM; SIGKILL ends it. */
+    s = spec_for("kill", sleep_args);
+    s.memory_limit = 64 * 1024 * 1024;
+    start_ok(&s);
+    assert_int_equal(rt_kill(&E.cfg, E.id, SIGKILL), 0);
+    st = wait_exit(5000);
+    assert_int_equal(st.exit_code, 137);
+    assert_false(st.oom_killed);
+}
+
+/* SLOW (exec timeout): exit codes, output, env, a missing program, the
+ * timeout killing the exec'd process. */
+static void test_exec_SLOW(void **state)
+{
+    static const char *const args[] = {"sleep", "1000", NULL};
+    static const char *const env[] = {"GREETING=hello", NULL};
+    static const char *const code4[] = {"sh", "-c", "echo \"$GREETING $(pwd)\"; echo e >&2; exit 4",
+                                        NULL};
+    static const char *const missing[] = {"nosuch-program", NULL};
+    static const char *const slow[] = {"sleep", "30", NULL};
+    static const char *const ps[] = {"sh", "-c", "ps -o args | grep -c '^sleep 30'", NULL};
+    rt_spec s = spec_for("exec", args);
+    char *out = NULL;
+    int code = 0;
+    int64_t t0;
+
+    (void)state;
+    NEED_RUNC();
+    s.env = env;
+    s.cwd = "/etc";
+    start_ok(&s);
+    assert_int_equal(rt_exec(&E.cfg, E.id, code4, 5000, &code, &out), 0);
+    assert_int_equal(code, 4);
+    /* runc copies stdout and stderr separately: order not guaranteed. */
+    assert_int_equal(strlen(out), strlen("hello /etc\ne\n"));
+    assert_non_null(strstr(out, "hello /etc\n"));
+    assert_non_null(strstr(out, "e\n"));
+    free(out);
+    out = NULL;
+
+    assert_int_equal(rt_exec(&E.cfg, E.id, missing, 5000, &code, &out), EN_IO);
+    assert_non_null(out);
+    assert_non_null(strstr(out, "nosuch-program"));
+    free(out);
+    out = NULL;
+
+    t0 = time_mono_ms();
+    assert_int_equal(rt_exec(&E.cfg, E.id, slow, 500, &code, NULL), 0);
+    assert_int_equal(code, -1);
+    assert_true(time_mono_ms() - t0 < 4000);
+    /* The timed-out process is gone from the container. */
+    assert_int_equal(rt_exec(&E.cfg, E.id, ps, 5000, &code, &out), 0);
+    assert_string_equal(out, "0\n");
+    free(out);
+    out = NULL;
+
+    /* Still running; exec into a stopped container is EN_NOTFOUND. */
+    assert_int_equal(rt_kill(&E.cfg, E.id, SIGKILL), 0);
+    wait_exit(5000);
+    assert_int_equal(rt_exec(&E.cfg, E.id, code4, 5000, &code, &out), EN_NOTFOUND);
+    free(out);
+}
+
+/* The container outlives the process that started it; rt_inspect and
+ * rt_list work from another process. */
+static void test_survives_starter(void **state)
+{
+    static const char *const args[] = {"sh", "-c", "echo started; exec sleep 1000", NULL};
+    rt_spec s = spec_for("orphan", args);
+    rt_status st;
+    char **ids = NULL;
+    bool listed = false;
+    pid_t child;
+    int wst = 0;
+
+    (void)state;
+    NEED_RUNC();
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        char *err = NULL;
+        int rc = rt_start(&E.cfg, &s, &err);
+        free(err);
+        _exit(rc == 0 ? 0 : 1);
+    }
+    assert_int_equal(waitpid(child, &wst, 0), child);
+    assert_true(WIFEXITED(wst));
+    assert_int_equal(WEXITSTATUS(wst), 0);
+    usleep(100000);
+    assert_int_equal(rt_inspect(&E.cfg, E.id, E.dir, &st), 0);
+    assert_int_equal(st.state, RT_STATE_RUNNING);
+    assert_true(rt__pid_alive(st.pid, 0));
+    assert_true(st.started_at_ns > 0);
+    assert_int_equal(rt_list(&E.cfg, &ids), 0);
+    for (size_t i = 0; ids[i]; i++) {
+        listed |= !strcmp(ids[i], E.id);
+        free(ids[i]);
+    }
+    free(ids);
+    assert_true(listed);
+    /* Starting the same id again is refused. */
+    {
+        char *err = NULL;
+        assert_int_equal(rt_start(&E.cfg, &s, &err), EN_EXISTS);
+        assert_non_null(err);
+        free(err);
+    }
+    {
+        char *t = log_text();
+        assert_true(log_has(t, "stdout", 'F', "started"));
+        free(t);
+    }
+}
+
+/* rt_remove leaves no mount, cgroup, runc state, directory or shim. */
+static void test_remove_leaves_nothing(void **state)
+{
+    static const char *const args[] = {"sleep", "1000", NULL};
+    rt_spec s = spec_for("rm", args);
+    char *cg = cgroup_of(s.id);
+    char *state_dir = xasprintf("%s/%s", E.runc_root, s.id);
+    char *shim_pid = NULL;
+    int spid = 0;
+    int64_t sstart = 0;
+    rt_status st;
+    char **ids = NULL;
+
+    (void)state;
+    NEED_RUNC();
+    s.memory_limit = 16 * 1024 * 1024;
+    s.cpu_limit_milli = 100;
+    start_ok(&s);
+    assert_true(mounted_under(E.dir));
+    assert_true(rt__cgroup_exists(cg));
+    assert_int_equal(access(state_dir, F_OK), 0);
+    shim_pid = rt__path(E.dir, RT_F_SHIM_PID);
+    assert_int_equal(rt__read_pid_file(shim_pid, &spid, &sstart), 0);
+    assert_true(rt__pid_alive(spid, sstart));
+
+    assert_int_equal(rt_remove(&E.cfg, E.id, E.dir), 0);
+    assert_false(mounted_under(E.dir));
+    assert_false(rt__cgroup_exists(cg));
+    assert_int_not_equal(access(state_dir, F_OK), 0);
+    assert_int_not_equal(access(E.dir, F_OK), 0);
+    assert_false(rt__pid_alive(spid, sstart));
+    /* The log stays. */
+    assert_int_equal(access(E.log, F_OK), 0);
+    assert_int_equal(rt_inspect(&E.cfg, E.id, E.dir, &st), 0);
+    assert_int_equal(st.state, RT_STATE_UNKNOWN);
+    assert_int_equal(rt_list(&E.cfg, &ids), 0);
+    for (size_t i = 0; ids[i]; i++) {
+        assert_string_not_equal(ids[i], E.id);
+        free(ids[i]);
+    }
+    free(ids);
+    /* Idempotent. */
+    assert_int_equal(rt_remove(&E.cfg, E.id, E.dir), 0);
+    free(shim_pid);
+    free(state_dir);
+    free(cg);
+}
+
+/* A container runc refuses: EN_IO with runc's message, nothing left. */
+static void test_start_failure(void **state)
+{
+    static const char *const args[] = {"nosuch-binary", NULL};
+    rt_spec s = spec_for("fail", args);
+    char *cg = cgroup_of(s.id);
+    char *state_dir = xasprintf("%s/%s", E.runc_root, s.id);
+    char *err = NULL;
+    rt_status st;
+
+    (void)state;
+    NEED_RUNC();
+    assert_int_equal(rt_start(&E.cfg, &s, &err), EN_IO);
+    assert_non_null(err);
+    if (!strstr(err, "executable file not found"))
+        fail_msg("unexpected message: %s", err);
+    free(err);
+    assert_false(mounted_under(E.dir));
+    assert_false(rt__cgroup_exists(cg));
+    assert_int_not_equal(access(state_dir, F_OK), 0);
+    assert_int_not_equal(access(E.dir, F_OK), 0);
+    assert_int_equal(rt_inspect(&E.cfg, E.id, E.dir, &st), 0);
+    assert_int_equal(st.state, RT_STATE_UNKNOWN);
+    /* The message did not end up in the container's log. */
+    {
+        char *t = log_text();
+        assert_null(strstr(t, "executable file not found"));
+        free(t);
+    }
+    free(state_dir);
+    free(cg);
+}
+
+/* A shim killed before the container exits: the exit is reported as lost
+ * (255) instead of the container staying RUNNING forever. */
+static void test_shim_killed(void **state)
+{
+    static const char *const args[] = {"sleep", "1000", NULL};
+    rt_spec s = spec_for("shimkill", args);
+    char *shim_pid;
+    int spid = 0;
+    int64_t sstart = 0;
+    rt_status st;
+
+    (void)state;
+    NEED_RUNC();
+    start_ok(&s);
+    shim_pid = rt__path(E.dir, RT_F_SHIM_PID);
+    assert_int_equal(rt__read_pid_file(shim_pid, &spid, &sstart), 0);
+    free(shim_pid);
+    assert_int_equal(kill(spid, SIGKILL), 0);
+    for (int i = 0; i < 200 && rt__pid_alive(spid, sstart); i++)
+        usleep(10000);
+    reap_children();
+    /* The container itself still runs... */
+    assert_int_equal(rt_inspect(&E.cfg, E.id, E.dir, &st), 0);
+    assert_int_equal(st.state, RT_STATE_RUNNING);
+    /* ...until killed; then nobody recorded its status. */
+    assert_int_equal(rt_kill(&E.cfg, E.id, SIGKILL), 0);
+    for (int i = 0; i < 200 && rt__pid_alive(st.pid, 0); i++) {
+        reap_children();
+        usleep(10000);
+    }
+    st = wait_exit(5000);
+    assert_int_equal(st.exit_code, 255);
+    /* rt_remove still cleans everything. */
+    assert_int_equal(rt_remove(&E.cfg, E.id, E.dir), 0);
+    assert_false(mounted_under(E.dir));
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_output_and_exit_code, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_log_rotation, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_env_cwd_hostname, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_mounts_and_rootfs, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_oom_kill_SLOW, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_kill, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_exec_SLOW, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_survives_starter, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_remove_leaves_nothing, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_start_failure, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_shim_killed, test_setup, test_teardown),
+    };
+
+    /* This binary is also the containers' shim (rt_config.self_exe NULL). */
+    if (argc > 1 && !strcmp(argv[1], "shim"))
+        return rt_shim_main(argc - 1, argv + 1);
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
