@@ -135,6 +135,15 @@ bool up_child_tick(up_child *c);
 /* up_stop it if running. */
 void up_child_stop(up_child *c, int grace_ms);
 
+/*
+ * Remove every container node node_name ran (its agent stopped): runc
+ * state found under node_dir, each container removed with the runtime
+ * (runc delete, mounts, cgroups), then the node's cgroup parent and runc
+ * root; any mount still below node_dir is detached.  EN_IO with *err
+ * listing what could not be removed.
+ */
+int up_cleanup_node(const char *node_dir, const char *node_name, char **err);
+
 /* Is a command on PATH (or an executable path)? */
 bool up_have_command(const char *name);
 
