@@ -6,6 +6,7 @@
 #   make e2e             end-to-end tests only (real processes, real kubectl)
 #   make SAN=1 ...       the same under AddressSanitizer + UBSan (objects in build/san)
 #   make cppcheck        static analysis
+#   make images          test container images under build/images (scripts/build-images.py)
 #
 # Every src/<module>/*.c goes into one static library; bin/everynode links it
 # with src/cmd/main.c, and every tests/unit/<module>/test_*.c links it too.
@@ -39,7 +40,7 @@ MAIN_OBJ  := $(BUILD)/src/cmd/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
-.PHONY: all clean test unit e2e cppcheck bench
+.PHONY: all clean test unit e2e cppcheck bench images
 all: $(BIN)
 
 $(BIN): $(MAIN_OBJ) $(LIB)
@@ -71,6 +72,16 @@ test: unit e2e
 cppcheck:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 --suppress=missingIncludeSystem --inline-suppr -Isrc src
+
+# Test and demo container images (docker-archive tarballs) built from Debian's
+# busybox-static, reproducibly and without network: see scripts/build-images.py.
+IMAGES_DIR  := build/images
+IMAGE_TARS  := $(addprefix $(IMAGES_DIR)/,busybox.tar busybox-oci.tar httpd.tar whiteout.tar)
+
+images: $(IMAGE_TARS)
+
+$(IMAGE_TARS) &: scripts/build-images.py /bin/busybox
+	/usr/bin/python3 scripts/build-images.py $(IMAGES_DIR)
 
 BENCH_BINS := $(BUILD)/bench/apibench
 

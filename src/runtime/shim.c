@@ -237,31 +237,40 @@ out_report:
     return rc;
 }
 
+static void note_exit(shim *s, int status)
+{
+    s->exited = true;
+    s->exit_code = rt__exit_code(status);
+    s->finished_at_ns = rt__now_ns();
+}
+
 /* Reap every exited child; note init's status. */
 static void reap(shim *s)
 {
+    int st = 0;
+    pid_t p;
+
     for (;;) {
-        int st;
-        pid_t p = waitpid(-1, &st, WNOHANG);
+        p = waitpid(-1, &st, WNOHANG);
         if (p < 0 && errno == EINTR)
             continue;
         if (p <= 0)
             break;
-        if (p == s->init_pid && !s->exited) {
-            s->exited = true;
-            s->exit_code = rt__exit_code(st);
-            s->finished_at_ns = rt__now_ns();
-        }
+        if (p == s->init_pid && !s->exited)
+            note_exit(s, st);
     }
-    /* init not our child (it should be: we are its subreaper) and gone:
-     * its status is lost. */
-    if (!s->exited && !rt__pid_alive(s->init_pid, s->init_start) &&
-        waitpid(s->init_pid, NULL, WNOHANG) < 0 && errno == ECHILD) {
+    if (s->exited || rt__pid_alive(s->init_pid, s->init_start))
+        return;
+    /* init looks gone but was not reaped above: it may have died just
+     * now (reap it here, keeping its status), or not be our child at all
+     * (it should be: we are its subreaper), and then its status is lost. */
+    p = waitpid(s->init_pid, &st, WNOHANG);
+    if (p == s->init_pid) {
+        note_exit(s, st);
+    } else if (p < 0 && errno == ECHILD) {
         fprintf(stderr, "everynode shim %s: init %d vanished without being reaped\n", s->o->id,
                 s->init_pid);
-        s->exited = true;
-        s->exit_code = 255;
-        s->finished_at_ns = rt__now_ns();
+        note_exit(s, 255 << 8);
     }
 }
 
@@ -407,6 +416,9 @@ int rt_shim_main(int argc, char **argv)
     if (child > 0)
         _exit(0);
 
+    /* Pin no mount of the agent's working directory. */
+    if (chdir("/") != 0)
+        fprintf(stderr, "everynode shim %s: chdir /: %s\n", o.id, strerror(errno));
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);

@@ -42,12 +42,14 @@ typedef struct rt_test_env {
     char *image;     /* the busybox image root (lower layer) */
     char *runc_root; /* runc --root */
     char *cgparent;  /* cgroup parent, unique to this run */
+    char *san_dir;   /* where the shims' sanitizer reports go */
     rt_config cfg;
     bool usable;     /* root and runc available */
     /* The container of the current test, removed by the teardown. */
     char id[64];
     char *dir;
     char *log;
+    char netns[64]; /* a network namespace the current test made ("" = none) */
 } rt_test_env;
 
 static rt_test_env E;
@@ -91,6 +93,21 @@ static int group_setup(void **state)
     E.cgparent = xasprintf("/everynode-test-%d", (int)getpid());
     if (build_image(E.image) != 0)
         return -1;
+    /* Sanitizer builds: the shims' reports (leaks at exit) go to files the
+     * last test checks, instead of the shim.log rt_remove deletes. */
+    E.san_dir = xasprintf("%s/san", E.tmp);
+    if (mkdir(E.san_dir, 0755) != 0)
+        return -1;
+    {
+        const char *vars[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS"};
+        for (int i = 0; i < 2; i++) {
+            const char *old = getenv(vars[i]);
+            char *v = xasprintf("log_path=%s/report%s%s", E.san_dir, old && old[0] ? ":" : "",
+                                old ? old : "");
+            setenv(vars[i], v, 1);
+            free(v);
+        }
+    }
     E.cfg.runc_root = E.runc_root;
     E.cfg.cgroup_parent = E.cgparent;
     E.usable = true;
@@ -121,6 +138,7 @@ static int group_teardown(void **state)
     free(E.image);
     free(E.runc_root);
     free(E.cgparent);
+    free(E.san_dir);
     return 0;
 }
 
@@ -132,6 +150,7 @@ static int test_setup(void **state)
     E.dir = NULL;
     E.log = NULL;
     E.id[0] = '\0';
+    E.netns[0] = '\0';
     return 0;
 }
 
@@ -140,6 +159,12 @@ static int test_teardown(void **state)
     (void)state;
     if (E.id[0] && E.dir)
         rt_remove(&E.cfg, E.id, E.dir);
+    if (E.netns[0]) {
+        char *cmd = xasprintf("ip netns del %s", E.netns);
+        sh(cmd);
+        free(cmd);
+        E.netns[0] = '\0';
+    }
     free(E.dir);
     free(E.log);
     E.dir = E.log = NULL;
@@ -346,6 +371,56 @@ static void test_env_cwd_hostname(void **state)
     assert_true(log_has(t, "stdout", 'F', "1"));
     assert_true(log_has(t, "stdout", 'F', "image-file"));
     free(t);
+}
+
+/* Isolation as runc spec's defaults give it: pid namespace, the
+ * Kubernetes capability set, masked and read-only /proc paths, the host's
+ * resolv.conf. */
+static void test_isolation(void **state)
+{
+    static const char *const args[] = {
+        "sh", "-c",
+        "echo pid=$$; grep CapBnd /proc/self/status | tr -d '\\t'; "
+        "echo timer_list=$(wc -c < /proc/timer_list); "
+        "if echo x > /proc/sys/kernel/domainname 2>/dev/null; then echo PROC-SYS-RW; "
+        "else echo PROC-SYS-RO; fi; "
+        "echo resolv=$(md5sum < /etc/resolv.conf | cut -d' ' -f1); "
+        "if hostname changed-inside 2>/dev/null; then echo HOSTNAME-CHANGED; "
+        "else echo HOSTNAME-DENIED; fi",
+        NULL};
+    rt_spec s = spec_for("iso", args);
+    char host_before[256] = "", host_after[256] = "";
+    char *t, *want, *sum = NULL;
+    FILE *f;
+
+    (void)state;
+    NEED_RUNC();
+    gethostname(host_before, sizeof host_before - 1);
+    start_ok(&s);
+    assert_int_equal(wait_exit(10000).exit_code, 0);
+    t = log_text();
+    assert_true(log_has(t, "stdout", 'F', "pid=1"));
+    assert_true(log_has(t, "stdout", 'F', "CapBnd:00000000a80425fb"));
+    /* Masked: /dev/null mounted over it (it has content on the host). */
+    assert_true(log_has(t, "stdout", 'F', "timer_list=0"));
+    assert_true(log_has(t, "stdout", 'F', "PROC-SYS-RO"));
+    /* No CAP_SYS_ADMIN. */
+    assert_true(log_has(t, "stdout", 'F', "HOSTNAME-DENIED"));
+    f = popen("md5sum < /etc/resolv.conf 2>/dev/null | cut -d' ' -f1", "r");
+    assert_non_null(f);
+    sum = xcalloc(1, 64);
+    if (!fgets(sum, 64, f))
+        sum[0] = '\0';
+    pclose(f);
+    sum[strcspn(sum, "\n")] = '\0';
+    want = xasprintf("resolv=%s", sum);
+    if (!log_has(t, "stdout", 'F', want))
+        fail_msg("want %s in %s", want, t);
+    free(want);
+    free(sum);
+    free(t);
+    gethostname(host_after, sizeof host_after - 1);
+    assert_string_equal(host_before, host_after);
 }
 
 /* A read-only bind mount refuses writes, a writable one works, tmpfs works,
@@ -634,6 +709,139 @@ static void test_remove_leaves_nothing(void **state)
     free(cg);
 }
 
+/* The value of a cgroup file of container id: v1 name1 or v2 name2. */
+static char *cgroup_value(const char *id, const char *ctrl, const char *name1, const char *name2)
+{
+    char *path = xasprintf("/sys/fs/cgroup/%s%s/%s/%s", ctrl, E.cgparent, id, name1);
+    char *text = NULL;
+
+    if (rt__read_file(path, 4096, &text, NULL) != 0) {
+        free(path);
+        path = xasprintf("/sys/fs/cgroup%s/%s/%s", E.cgparent, id, name2);
+        if (rt__read_file(path, 4096, &text, NULL) != 0)
+            fail_msg("cannot read %s", path);
+    }
+    free(path);
+    return text;
+}
+
+/* Memory and cpu limits reach the cgroup. */
+static void test_cgroup_limits(void **state)
+{
+    static const char *const args[] = {"sleep", "1000", NULL};
+    rt_spec s = spec_for("limits", args);
+    char *v;
+
+    (void)state;
+    NEED_RUNC();
+    s.memory_limit = 48 * 1024 * 1024;
+    s.cpu_limit_milli = 250;
+    s.cpu_shares_milli = 500;
+    start_ok(&s);
+    v = cgroup_value(E.id, "memory", "memory.limit_in_bytes", "memory.max");
+    assert_int_equal(strtoll(v, NULL, 10), 48 * 1024 * 1024);
+    free(v);
+    v = cgroup_value(E.id, "cpu", "cpu.cfs_quota_us", "cpu.max");
+    assert_int_equal(strtoll(v, NULL, 10), 25000);
+    free(v);
+    v = cgroup_value(E.id, "cpu", "cpu.shares", "cpu.weight");
+    /* v1 shares 512; v2 runc converts shares to a weight. */
+    assert_true(strtoll(v, NULL, 10) == 512 || strtoll(v, NULL, 10) == 20);
+    free(v);
+}
+
+/* A named network namespace is joined; without one the container shares
+ * the agent's network. */
+static void test_netns(void **state)
+{
+    static const char *const args[] = {"sh", "-c", "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | "
+                                                   "tr -d ' ' | sort | tr '\\n' ,; echo",
+                                       NULL};
+    rt_spec s = spec_for("netns", args);
+    char *cmd, *path, *t;
+
+    (void)state;
+    NEED_RUNC();
+    snprintf(E.netns, sizeof E.netns, "en-rt-test-%d", (int)getpid());
+    cmd = xasprintf("ip netns add %s", E.netns);
+    assert_int_equal(sh(cmd), 0);
+    free(cmd);
+    path = xasprintf("/var/run/netns/%s", E.netns);
+    s.netns = path;
+    start_ok(&s);
+    assert_int_equal(wait_exit(10000).exit_code, 0);
+    t = log_text();
+    /* A new namespace has nothing but lo. */
+    if (!log_has(t, "stdout", 'F', "lo,"))
+        fail_msg("interfaces in the namespace: %s", t);
+    free(t);
+    assert_int_equal(rt_remove(&E.cfg, E.id, E.dir), 0);
+    free(path);
+
+    /* Host network: the same interfaces as this process sees. */
+    s = spec_for("hostnet", args);
+    start_ok(&s);
+    assert_int_equal(wait_exit(10000).exit_code, 0);
+    t = log_text();
+    cmd = xasprintf("test \"$(cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' ' | sort | "
+                    "tr '\\n' ,)\" = \"$(sed -n 's/.* stdout F //p' %s)\"",
+                    E.log);
+    if (sh(cmd) != 0)
+        fail_msg("host network interfaces differ: %s", t);
+    free(cmd);
+    free(t);
+}
+
+/* The real binary as the shim: `everynode shim` dispatched by main.c (the
+ * agent's case, rt_config.self_exe NULL there).  Skipped when the binary
+ * of this build is not built yet. */
+static void test_everynode_shim(void **state)
+{
+    static const char *const args[] = {"sh", "-c", "echo via-everynode; exit 9", NULL};
+    rt_spec s = spec_for("binshim", args);
+    char self[4096];
+    char *exe = NULL, *cut, *cmd;
+    ssize_t n;
+    rt_config cfg = E.cfg;
+    char *err = NULL;
+    char *t;
+    int rc;
+
+    (void)state;
+    NEED_RUNC();
+    /* build/<rel|san>/tests/unit/runtime/test_rt_runc -> the binary. */
+    n = readlink("/proc/self/exe", self, sizeof self - 1);
+    assert_true(n > 0);
+    self[n] = '\0';
+    cut = strstr(self, "/build/");
+    assert_non_null(cut);
+    if (!strncmp(cut, "/build/san/", 11)) {
+        cut[11] = '\0';
+        exe = xasprintf("%sbin/everynode", self);
+    } else {
+        *cut = '\0';
+        exe = xasprintf("%s/bin/everynode", self);
+    }
+    if (access(exe, X_OK) != 0) {
+        fprintf(stderr, "test_everynode_shim: %s not built: skipping\n", exe);
+        free(exe);
+        skip();
+    }
+    /* Misuse is refused with a usage message. */
+    cmd = xasprintf("%s shim 2>&1 | grep -q 'started by the agent only'", exe);
+    assert_int_equal(sh(cmd), 0);
+    free(cmd);
+    cfg.self_exe = exe;
+    rc = rt_start(&cfg, &s, &err);
+    if (rc != 0)
+        fail_msg("rt_start: %s", err ? err : "?");
+    assert_int_equal(wait_exit(10000).exit_code, 9);
+    t = log_text();
+    assert_true(log_has(t, "stdout", 'F', "via-everynode"));
+    free(t);
+    free(exe);
+}
+
 /* A container runc refuses: EN_IO with runc's message, nothing left. */
 static void test_start_failure(void **state)
 {
@@ -704,12 +912,29 @@ static void test_shim_killed(void **state)
     assert_false(mounted_under(E.dir));
 }
 
+/* Last: no shim reported a leak or undefined behaviour (sanitizer builds
+ * write such reports into E.san_dir; other builds never do). */
+static void test_zz_no_sanitizer_reports(void **state)
+{
+    char *cmd;
+
+    (void)state;
+    NEED_RUNC();
+    reap_children();
+    cmd = xasprintf("test -z \"$(ls -A %s)\" || { head -c 20000 %s/*; exit 1; }", E.san_dir,
+                    E.san_dir);
+    if (sh(cmd) != 0)
+        fail_msg("sanitizer reports from shims in %s (above)", E.san_dir);
+    free(cmd);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_output_and_exit_code, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_log_rotation, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_env_cwd_hostname, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_isolation, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_mounts_and_rootfs, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_oom_kill_SLOW, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_kill, test_setup, test_teardown),
@@ -718,6 +943,10 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_remove_leaves_nothing, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_start_failure, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_shim_killed, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_cgroup_limits, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_netns, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_everynode_shim, test_setup, test_teardown),
+        cmocka_unit_test(test_zz_no_sanitizer_reports),
     };
 
     /* This binary is also the containers' shim (rt_config.self_exe NULL). */
