@@ -72,6 +72,13 @@ int api_handle_resource(api_server *s, api_req *rq, api_route *rt, api_resp *res
 enum MHD_Result api_watch_start(api_server *s, api_req *rq, api_route *rt, const cache_filter *f,
                                 lsel *ls, fsel *fs, bool table);
 
+/* auth.c: who sent a request: the admin token, the node token, or no
+ * (valid) token.  Without a configured admin token everyone is admin. */
+enum api_who { API_WHO_NONE, API_WHO_ADMIN, API_WHO_NODE };
+enum api_who api_identify(api_server *s, api_req *rq);
+/* May the node token do this request?  false with a 403 in resp. */
+bool api_node_may(api_req *rq, const api_route *rt, api_resp *resp);
+
 /* watch.c: has the client closed its connection (fd < 0: unknown, false)? */
 bool api_client_gone(int fd);
 

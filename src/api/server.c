@@ -1,6 +1,6 @@
 /*
  * server.c -- libmicrohttpd glue for the API server: accumulates request
- * bodies (bounded by API_MAX_BODY), checks the bearer token, dispatches to
+ * bodies (bounded by API_MAX_BODY), checks the bearer token (auth.c), dispatches to
  * discovery/health handlers or the resource handlers, and sends responses.
  */
 #include <arpa/inet.h>
@@ -60,20 +60,6 @@ void api_resp_error(api_resp *r, int code, const char *reason, const char *fmt, 
     reg_status_release(&st);
 }
 
-static bool api_authorized(api_server *s, api_req *rq)
-{
-    const char *h;
-    if (!s->token)
-        return true;
-    h = api_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-        return false;
-    h += 7;
-    while (*h == ' ')
-        h++;
-    return strcmp(h, s->token) == 0;
-}
-
 static bool api_is_public(const char *url)
 {
     return strcmp(url, "/healthz") == 0 || strcmp(url, "/livez") == 0 ||
@@ -120,6 +106,7 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
     api_req *rq = *con_cls;
     api_resp resp = {0};
     api_route rt;
+    enum api_who who;
     enum MHD_Result ret;
     int64_t start = time_mono_ns();
     int rc;
@@ -143,7 +130,8 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
 
-    if (!api_is_public(url) && !api_authorized(s, rq)) {
+    who = api_identify(s, rq);
+    if (!api_is_public(url) && who == API_WHO_NONE) {
         api_resp_error(&resp, 401, "Unauthorized", "Unauthorized");
         goto send;
     }
@@ -159,6 +147,8 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
         api_resp_error(&resp, 404, "NotFound", "the server could not find the requested resource");
         goto send;
     }
+    if (who == API_WHO_NODE && !api_node_may(rq, &rt, &resp))
+        goto send;
     rc = api_handle_resource(s, rq, &rt, &resp);
     if (rc >= 0) {
         api_log_request(rq, 200, start);

@@ -314,15 +314,30 @@ static int import_images(up_state *st)
             free(dir);
             return -1;
         }
-        for (char **img = st->images; *img; img++) {
-            const char *argv[] = {st->self, "image", "import", *img, "--data-dir", dir, NULL};
+        {
+            size_t n = 0;
+            while (st->images[n])
+                n++;
+            const char **argv = xcalloc(n + 6, sizeof *argv);
             char *err = NULL;
+            size_t k = 0;
+            argv[k++] = st->self;
+            argv[k++] = "image";
+            argv[k++] = "import";
+            for (size_t j = 0; j < n; j++)
+                argv[k++] = st->images[j];
+            argv[k++] = "--data-dir";
+            argv[k++] = dir;
+            argv[k] = NULL;
             if (up_run(argv, UP_IMPORT_TIMEOUT_MS, &err)) {
-                fprintf(stderr, "everynode up: importing %s into node-%d: %s\n", *img, i + 1, err);
+                fprintf(stderr, "everynode up: importing the demo images into node-%d: %s\n",
+                        i + 1, err);
                 free(err);
+                free(argv);
                 free(dir);
                 return -1;
             }
+            free(argv);
         }
         free(dir);
     }

@@ -2,10 +2,11 @@
  * cleanup.c -- removing every container a node of `everynode up` ran, once
  * its agent has stopped (see up.h).  The agent leaves containers running
  * when it stops (a restarted agent re-adopts them), so `up` removes them
- * itself through the runtime: it finds the node's runc state directories
- * (a directory holding "<id>/state.json", under the node's data directory),
- * removes each container runc knows there with rt_remove (the bundle
- * directory is in runc's state, label "bundle=..."), then the node's cgroup
+ * itself through the runtime, using the agent's data directory layout
+ * (agent.h): runc's state in DIR/runc, one runtime directory per container
+ * in DIR/containers/<id>, cgroups under /everynode/<node name>.  Each
+ * container runc knows of, and each container directory, is removed with
+ * rt_remove (kill, runc delete, unmount, cgroup), then the node's cgroup
  * parent and runc root with rt_cleanup.  As a last resort, any mount still
  * under the node's directory is detached.
  */
@@ -21,79 +22,29 @@
 #include "runtime/runtime.h"
 #include "up/up.h"
 
-/* How deep under the node's directory runc roots are looked for. */
-#define UP_SCAN_DEPTH 4
-
 static bool is_dir(const char *p)
 {
     struct stat st;
     return lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Does dir hold "<x>/state.json" for some x (a runc root)? */
-static bool is_runc_root(const char *dir)
+/* The bundle directory runc recorded for a container (label "bundle=..."),
+ * or NULL. */
+static char *runc_bundle(const char *root, const char *id)
 {
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    bool found = false;
-
-    if (!d)
-        return false;
-    while (!found && (de = readdir(d)) != NULL) {
-        char *p;
-        struct stat st;
-        if (de->d_name[0] == '.')
-            continue;
-        p = xasprintf("%s/%s/state.json", dir, de->d_name);
-        found = stat(p, &st) == 0 && S_ISREG(st.st_mode);
-        free(p);
-    }
-    closedir(d);
-    return found;
-}
-
-static void find_roots(const char *dir, int depth, json_t *roots)
-{
-    DIR *d;
-    struct dirent *de;
-
-    if (is_runc_root(dir)) {
-        json_array_append_new(roots, json_string(dir));
-        return;
-    }
-    if (depth <= 0 || !(d = opendir(dir)))
-        return;
-    while ((de = readdir(d)) != NULL) {
-        char *p;
-        if (de->d_name[0] == '.')
-            continue;
-        p = xasprintf("%s/%s", dir, de->d_name);
-        if (is_dir(p))
-            find_roots(p, depth - 1, roots);
-        free(p);
-    }
-    closedir(d);
-}
-
-/* The bundle directory and cgroup path runc recorded for a container. */
-static void runc_state(const char *root, const char *id, char **bundle, char **cgroup)
-{
-    char *p = xasprintf("%s/%s/state.json", root, id);
-    json_t *st = json_load_file(p, 0, NULL), *labels, *l;
+    char *p = xasprintf("%s/%s/state.json", root, id), *bundle = NULL;
+    json_t *st = json_load_file(p, 0, NULL), *l;
     size_t i;
 
-    *bundle = *cgroup = NULL;
-    labels = json_path(st, "config.labels");
-    json_array_foreach(labels, i, l)
+    json_array_foreach(json_path(st, "config.labels"), i, l)
     {
-        const char *s = json_string_value(l);
-        if (s && strncmp(s, "bundle=", 7) == 0)
-            *bundle = xstrdup(s + 7);
+        const char *v = json_string_value(l);
+        if (v && strncmp(v, "bundle=", 7) == 0 && !bundle)
+            bundle = xstrdup(v + 7);
     }
-    if (json_path_str(st, "config.cgroups.path"))
-        *cgroup = xstrdup(json_path_str(st, "config.cgroups.path"));
     json_decref(st);
     free(p);
+    return bundle;
 }
 
 /* Detach any mount still below dir (deepest first). */
@@ -131,53 +82,64 @@ static int unmount_below(const char *dir)
 
 int up_cleanup_node(const char *node_dir, const char *node_name, char **err)
 {
-    json_t *roots = json_array();
-    size_t i;
+    char *root = xasprintf("%s/runc", node_dir), *cdir = xasprintf("%s/containers", node_dir);
+    char *parent = xasprintf("/everynode/%s", node_name), **ids = NULL;
+    rt_config cfg = {.runc_root = root, .cgroup_parent = parent};
+    json_t *todo = json_object(), *dir;
+    const char *id;
+    struct dirent *de;
+    DIR *d;
     int failures = 0;
     sbuf why;
 
     sbuf_init(&why);
-    find_roots(node_dir, UP_SCAN_DEPTH, roots);
-    for (i = 0; i < json_array_size(roots); i++) {
-        const char *root = json_string_value(json_array_get(roots, i));
-        rt_config cfg = {.runc_root = root};
-        char **ids = NULL, *parent = NULL;
-        if (rt_list(&cfg, &ids) == 0) {
-            for (char **id = ids; *id; id++) {
-                char *bundle, *cgroup;
-                runc_state(root, *id, &bundle, &cgroup);
-                if (cgroup && !parent) {
-                    char *slash = strrchr(cgroup, '/');
-                    if (slash && slash != cgroup)
-                        parent = xstrndup(cgroup, (size_t)(slash - cgroup));
-                }
-                if (!bundle || rt_remove(&cfg, *id, bundle)) {
-                    sbuf_printf(&why, "%scontainer %s could not be removed", why.len ? "; " : "",
-                                *id);
-                    failures++;
-                } else {
-                    log_info("up", "%s: removed container %s", node_name, *id);
-                }
-                free(bundle);
-                free(cgroup);
-                free(*id);
-            }
-            free(ids);
+    /* id -> its directory: what runc knows, then what the agent made. */
+    if (rt_list(&cfg, &ids) == 0) {
+        for (char **p = ids; *p; p++) {
+            char *bundle = runc_bundle(root, *p);
+            char *own = xasprintf("%s/%s", cdir, *p);
+            json_object_set_new(todo, *p, json_string(bundle ? bundle : own));
+            free(bundle);
+            free(own);
+            free(*p);
         }
-        cfg.cgroup_parent = parent;
-        if (parent && rt_cleanup(&cfg) && failures == 0) {
-            sbuf_printf(&why, "%scgroup %s or runc root %s still in use", why.len ? "; " : "",
-                        parent, root);
-            failures++;
-        }
-        free(parent);
+        free(ids);
     }
+    if ((d = opendir(cdir)) != NULL) {
+        while ((de = readdir(d)) != NULL) {
+            char *own;
+            if (de->d_name[0] == '.' || json_object_get(todo, de->d_name))
+                continue;
+            own = xasprintf("%s/%s", cdir, de->d_name);
+            if (is_dir(own))
+                json_object_set_new(todo, de->d_name, json_string(own));
+            free(own);
+        }
+        closedir(d);
+    }
+    json_object_foreach(todo, id, dir)
+    {
+        if (rt_remove(&cfg, id, json_string_value(dir))) {
+            sbuf_printf(&why, "%scontainer %s could not be removed", why.len ? "; " : "", id);
+            failures++;
+        } else {
+            log_info("up", "%s: removed container %s", node_name, id);
+        }
+    }
+    /* Busy when containers of ours are left (reported above), or when
+     * another `up` on this machine has a node of the same name (the cgroup
+     * parent is per node name): not our failure then. */
+    if (rt_cleanup(&cfg) && failures == 0)
+        log_warn("up", "%s: cgroup %s or runc root %s is still in use", node_name, parent, root);
     if (unmount_below(node_dir)) {
         sbuf_printf(&why, "%smounts under %s could not be detached", why.len ? "; " : "",
                     node_dir);
         failures++;
     }
-    json_decref(roots);
+    json_decref(todo);
+    free(root);
+    free(cdir);
+    free(parent);
     if (failures) {
         *err = sbuf_detach(&why, NULL);
         return EN_IO;

@@ -136,11 +136,13 @@ bool up_child_tick(up_child *c);
 void up_child_stop(up_child *c, int grace_ms);
 
 /*
- * Remove every container node node_name ran (its agent stopped): runc
- * state found under node_dir, each container removed with the runtime
- * (runc delete, mounts, cgroups), then the node's cgroup parent and runc
- * root; any mount still below node_dir is detached.  EN_IO with *err
- * listing what could not be removed.
+ * Remove every container node node_name ran, once its agent has stopped:
+ * with the agent's layout (agent.h) under node_dir -- runc state in
+ * node_dir/runc, container directories in node_dir/containers, cgroups
+ * under /everynode/<node_name> -- each container is removed with the
+ * runtime (kill, runc delete, unmount, cgroup), then the node's cgroup
+ * parent and runc root; any mount still below node_dir is detached.
+ * EN_IO with *err listing what could not be removed.
  */
 int up_cleanup_node(const char *node_dir, const char *node_name, char **err);
 
