@@ -107,9 +107,11 @@ int up_net_plan(const char *id, const char *subnet, size_t n_nodes, up_net *out,
     out->nodes = xcalloc(n_nodes, sizeof *out->nodes);
     for (size_t i = 0; i < n_nodes; i++) {
         up_node_net *nn = &out->nodes[i];
-        snprintf(nn->netns, sizeof nn->netns, "everynode-%s-%zu", id, i + 1);
-        snprintf(nn->veth_host, sizeof nn->veth_host, "en-%s-%zu", id, i + 1);
-        snprintf(nn->veth_peer, sizeof nn->veth_peer, "ep-%s-%zu", id, i + 1);
+        /* n <= UP_MAX_NODES: the modulo only tells the compiler so. */
+        unsigned num = (unsigned)(i + 1) % 1000u;
+        snprintf(nn->netns, sizeof nn->netns, "everynode-%s-%u", out->id, num);
+        snprintf(nn->veth_host, sizeof nn->veth_host, "en-%s-%u", out->id, num);
+        snprintf(nn->veth_peer, sizeof nn->veth_peer, "ep-%s-%u", out->id, num);
         addr_text(base + 10 + (uint32_t)i + 1, nn->address, sizeof nn->address);
     }
     return 0;

@@ -27,7 +27,8 @@ import time
 import pytest
 
 from conftest import (EVERYNODE_BIN, REPO, SANITIZER_MARKERS, Kubectl, _finish_server,
-                      _make_server, create_namespace, free_port, status_of, uniq, wait_until)
+                      _make_server, create_namespace, free_port, node_manifest, status_of, uniq,
+                      wait_until)
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("runc"),
                                 reason="real containers need root and runc")
@@ -345,8 +346,12 @@ def test_errors_as_kubernetes_gives_them(cluster):
     r = cluster.logs("nope")
     assert r.rc != 0 and 'pods "nope" not found' in r.err, r
 
-    # Bound to a node no agent runs: the container never starts.
-    cluster.pod("stranded", "echo never", node="no-agent-here")
+    # Bound to a Node no agent runs: the container never starts.  (The Node
+    # must exist: pods bound to missing nodes are garbage-collected.)
+    ghost = uniq("ghost-node")
+    r = cluster.server.api("POST", "/api/v1/nodes", node_manifest(ghost))
+    assert r.status == 201, r
+    cluster.pod("stranded", "echo never", node=ghost)
     r = cluster.logs("stranded")
     assert r.rc != 0, r
     assert ('Error from server (BadRequest): container "c" in pod "stranded" is waiting to '
@@ -368,6 +373,9 @@ def test_errors_as_kubernetes_gives_them(cluster):
     assert r.status == 422 and "at most one of `sinceTime` or `sinceSeconds`" in r.text, r
     r = cluster.raw_log("stranded", "?limitBytes=abc")
     assert r.status == 400 and "limitBytes" in status_of(r)["message"], r
+    cluster.server.api("DELETE", f"/api/v1/namespaces/{cluster.ns}/pods/stranded",
+                       {"gracePeriodSeconds": 0})
+    cluster.server.api("DELETE", f"/api/v1/nodes/{ghost}")
 
 
 def test_agent_log_port_needs_the_node_token(cluster, printer):
