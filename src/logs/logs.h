@@ -113,11 +113,13 @@ typedef struct logs_server_config {
     const char *tls_dir;  /* the serving certificate lives in tls_dir/tls/ (pki.h),
                            * created on first start; it covers address */
     /*
-     * Optional: whether the container writing a log still runs, so `follow`
-     * ends when it stops (as kubelet's does).  Called with the pod's
-     * namespace, name, uid, the container name and restart number.  NULL =
-     * a followed log ends when it is idle and a newer restart's log exists
-     * or the pod's log directory is gone.
+     * A followed log ends, as kubelet's does, once it is idle and its
+     * container has stopped: when a newer restart's log exists, when the
+     * pod's log directory is gone, or when this says the container stopped.
+     * Optional: called with the pod's namespace, name, uid, the container
+     * name and restart number.  NULL = the container has stopped when no
+     * process holds its log open for writing any more (the runtime's shim
+     * does while the container runs).
      */
     bool (*container_running)(void *ctx, const char *ns, const char *pod, const char *uid,
                               const char *container, int restart);

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -17,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/core.h"
 #include "logs/logs_int.h"
@@ -82,7 +84,31 @@ static bool client_gone(int fd)
 
 /* ---- streaming ------------------------------------------------------------ */
 
-/* Is the followed container's writer gone for good? */
+/*
+ * Does a process hold path open for writing?  The runtime's shim keeps a
+ * container's log open while the container runs and closes it when it
+ * ends.  A read lease (fcntl(2) F_SETLEASE) can only be taken on a file
+ * nobody has open for writing, so taking one and dropping it at once
+ * answers without scanning /proc.  true when it cannot tell (no such file
+ * during a rotation, a filesystem without leases).
+ */
+static bool has_writer(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    bool writer = true;
+
+    if (fd < 0)
+        return true;
+    if (fcntl(fd, F_SETLEASE, F_RDLCK) == 0) {
+        writer = false;
+        fcntl(fd, F_SETLEASE, F_UNLCK);
+    }
+    close(fd);
+    return writer;
+}
+
+/* Is the followed container's writer gone for good?  As kubelet ends
+ * `logs -f` when the container stops. */
 static bool stream_finished(void *ctx)
 {
     logs_stream *ls = ctx;
@@ -95,7 +121,7 @@ static bool stream_finished(void *ctx)
     if (ls->s->container_running)
         return !ls->s->container_running(ls->s->ctx, ls->ns, ls->pod, ls->loc.uid,
                                          ls->container, ls->loc.restart);
-    return false;
+    return !has_writer(ls->loc.path);
 }
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)

@@ -264,6 +264,24 @@ def test_follow_streams_new_lines(cluster, printer):
         bg.stop()
 
 
+def test_follow_ends_when_the_container_ends(cluster):
+    name = cluster.pod("finisher", "echo first; sleep 4; echo last",
+                       extra_spec={"restartPolicy": "Never"})
+    cluster.wait_running(name)
+    bg = cluster.kubectl.popen("logs", "-n", cluster.ns, "-f", name)
+    try:
+        bg.wait_for(lambda out, err: "first" in out, timeout=20, what="the first line")
+        assert bg.proc.poll() is None, "kubectl logs -f ended while the container ran"
+        # As with kubelet: once the container is gone, -f ends by itself.
+        bg.wait_for(lambda out, err: bg.proc.poll() is not None, timeout=30,
+                    what="kubectl logs -f to end with the container")
+        assert bg.proc.returncode == 0 and bg.out == ["first", "last"], (bg.out, bg.err)
+    finally:
+        bg.stop()
+    phase = cluster.get_pod(name)["status"]["phase"]
+    assert phase == "Succeeded", phase
+
+
 def test_previous_after_a_restart(cluster):
     # Each run counts itself in an emptyDir (it survives container restarts).
     name = cluster.pod("crasher", None,

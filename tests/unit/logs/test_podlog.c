@@ -386,27 +386,52 @@ static void test_follow(void **state)
 {
     got g;
     pthread_t th;
+    char *path;
+    FILE *w;
 
     make_pod("tail", "n1", ONE, RUNNING);
-    write_file("default_tail_u9/app/0.log", "w", "2026-01-02T03:04:05Z stdout F hello\n");
+    write_file("default_tail_u9/app/0.log", "w", "");
+    /* Held open, as the runtime's shim holds a running container's log. */
+    path = xasprintf("%s/default_tail_u9/app/0.log", logs_dir);
+    w = fopen(path, "a");
+    assert_non_null(w);
+    fputs("2026-01-02T03:04:05Z stdout F hello\n", w);
+    fflush(w);
     got_init(&g, LOG("tail") "?follow=true");
     pthread_create(&th, NULL, get_thread, &g);
     assert_true(body_has(&g, "hello\n"));
     for (int i = 0; i < 3; i++) {
-        char line[80], want[32];
-        snprintf(line, sizeof line, "2026-01-02T03:04:%02dZ stdout F line %d\n", 10 + i, i);
+        char want[32];
+        fprintf(w, "2026-01-02T03:04:%02dZ stdout F line %d\n", 10 + i, i);
+        fflush(w);
         snprintf(want, sizeof want, "line %d\n", i);
-        write_file("default_tail_u9/app/0.log", "a", line);
         /* Each line comes through while the stream stays open. */
         assert_true(body_has(&g, want));
         assert_false(atomic_load(&g.done));
     }
+    usleep(1500 * 1000); /* idle, but the writer is there: still open */
+    assert_false(atomic_load(&g.done));
     /* The client goes away: its request ends, and the proxy lets go. */
     atomic_store(&g.hang_up, true);
-    write_file("default_tail_u9/app/0.log", "a", "2026-01-02T03:04:20Z stdout F bye\n");
+    fputs("2026-01-02T03:04:20Z stdout F bye\n", w);
+    fflush(w);
     pthread_join(th, NULL);
     assert_int_equal(g.code, 200);
     got_release(&g);
+
+    /* The container ends (its writer closes the log): -f ends by itself. */
+    got_init(&g, LOG("tail") "?follow=true&tailLines=1");
+    pthread_create(&th, NULL, get_thread, &g);
+    assert_true(body_has(&g, "bye\n"));
+    fclose(w);
+    for (int i = 0; i < 100 && !atomic_load(&g.done); i++)
+        usleep(50000);
+    assert_true(atomic_load(&g.done));
+    pthread_join(th, NULL);
+    assert_int_equal(g.code, 200);
+    assert_string_equal(g.body.buf, "bye\n");
+    got_release(&g);
+    free(path);
 }
 
 static void test_agent_refuses_token(void **state)

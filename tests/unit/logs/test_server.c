@@ -5,7 +5,8 @@
  * previous log are 400 with kubelet's wording, the options reach the
  * reader (tailLines, timestamps, limitBytes, previous, sinceTime), and a
  * followed log streams lines as they are written and ends when the
- * container restarts (a newer log appears), when container_running says it
+ * container restarts (a newer log appears), when its writer closes the log
+ * (the shim does when the container ends), when container_running says it
  * stopped, or when the pod's directory goes.
  */
 #include <setjmp.h>
@@ -36,10 +37,8 @@ static atomic_bool running_flag; /* what container_running answers */
 static bool running_cb(void *ctx, const char *ns, const char *pod, const char *uid,
                        const char *container, int restart)
 {
-    /* The other follow tests' containers run until their logs say otherwise. */
-    if (strcmp(pod, "cb-pod") != 0)
-        return true;
     assert_string_equal(ns, "team");
+    assert_string_equal(pod, "cb-pod");
     assert_string_equal(uid, "u-cb");
     assert_string_equal(container, "c");
     assert_int_equal(restart, 0);
@@ -54,6 +53,23 @@ static void write_file(const char *rel, const char *mode, const char *text)
     fputs(text, f);
     fclose(f);
     free(p);
+}
+
+/* A log kept open for writing, as the runtime's shim keeps a running
+ * container's log. */
+static FILE *open_writer(const char *rel)
+{
+    char *p = xasprintf("%s/%s", logs_dir, rel);
+    FILE *f = fopen(p, "a");
+    assert_non_null(f);
+    free(p);
+    return f;
+}
+
+static void put(FILE *f, const char *text)
+{
+    fputs(text, f);
+    fflush(f);
 }
 
 static void mkdirs(const char *rel)
@@ -153,7 +169,6 @@ static int setup(void **state)
     cfg.token = TOKEN;
     cfg.logs_dir = logs_dir;
     cfg.tls_dir = tmpdir;
-    cfg.container_running = running_cb;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     assert_int_equal(logs_server_start(&cfg, &srv, &err), 0);
     assert_null(err);
@@ -269,31 +284,69 @@ static void test_follow_until_restart(void **state)
 {
     follow_req fr = {.path = "/containerLogs/team/restarting/c?follow=true"};
     pthread_t th;
+    FILE *w;
 
     mkdirs("team_restarting_u3/c");
-    write_file("team_restarting_u3/c/0.log", "w", "2026-01-02T03:04:05Z stdout F started\n");
+    w = open_writer("team_restarting_u3/c/0.log");
+    put(w, "2026-01-02T03:04:05Z stdout F started\n");
     got_init(&fr.g);
     pthread_create(&th, NULL, follow_thread, &fr);
     assert_true(body_has(&fr, "started\n"));
-    write_file("team_restarting_u3/c/0.log", "a", "2026-01-02T03:04:06Z stdout F working\n");
+    put(w, "2026-01-02T03:04:06Z stdout F working\n");
     assert_true(body_has(&fr, "working\n"));
-    /* Still streaming after idle checks: the container has not restarted. */
+    /* Still streaming after idle checks: the writer is still there. */
     usleep(1500 * 1000);
     assert_false(atomic_load(&fr.done));
-    /* A restart: the stream ends (the new run is another log). */
+    /* A restart: the stream ends (the new run is another log), even though
+     * this writer has not let go yet. */
     write_file("team_restarting_u3/c/1.log", "w", "2026-01-02T03:04:09Z stdout F reborn\n");
     assert_true(ends(&fr));
     pthread_join(th, NULL);
+    fclose(w);
     assert_int_equal(fr.g.code, 200);
     assert_string_equal(fr.g.body.buf, "started\nworking\n");
+    got_release(&fr.g);
+}
+
+static void test_follow_until_writer_closes(void **state)
+{
+    follow_req fr = {.path = "/containerLogs/team/ending/c?follow=true&timestamps=true"};
+    pthread_t th;
+    FILE *w;
+
+    mkdirs("team_ending_u6/c");
+    w = open_writer("team_ending_u6/c/0.log");
+    put(w, "2026-01-02T03:04:05Z stdout F one\n");
+    got_init(&fr.g);
+    pthread_create(&th, NULL, follow_thread, &fr);
+    assert_true(body_has(&fr, "one\n"));
+    usleep(1500 * 1000);
+    assert_false(atomic_load(&fr.done));
+    /* The container ends: its last line, then its writer lets go. */
+    put(w, "2026-01-02T03:04:07Z stderr F the end\n");
+    fclose(w);
+    assert_true(ends(&fr));
+    pthread_join(th, NULL);
+    assert_string_equal(fr.g.body.buf, "2026-01-02T03:04:05.000000000Z one\n"
+                                       "2026-01-02T03:04:07.000000000Z the end\n");
     got_release(&fr.g);
 }
 
 static void test_follow_until_stopped(void **state)
 {
     follow_req fr = {.path = "/containerLogs/team/cb-pod/c?follow=1&tailLines=1"};
+    logs_server_config cfg = {0};
+    logs_server *main_srv = srv;
+    char *err = NULL;
     pthread_t th;
 
+    /* A server asking container_running (no writer holds this log at all). */
+    cfg.address = "127.0.0.1";
+    cfg.token = TOKEN;
+    cfg.logs_dir = logs_dir;
+    cfg.tls_dir = tmpdir;
+    cfg.container_running = running_cb;
+    assert_int_equal(logs_server_start(&cfg, &srv, &err), 0);
     atomic_store(&running_flag, true);
     mkdirs("team_cb-pod_u-cb/c");
     write_file("team_cb-pod_u-cb/c/0.log", "w",
@@ -309,6 +362,8 @@ static void test_follow_until_stopped(void **state)
     pthread_join(th, NULL);
     assert_string_equal(fr.g.body.buf, "b\nlast words\n");
     got_release(&fr.g);
+    logs_server_stop(srv);
+    srv = main_srv;
 }
 
 static void test_follow_until_pod_gone(void **state)
@@ -316,15 +371,18 @@ static void test_follow_until_pod_gone(void **state)
     follow_req fr = {.path = "/containerLogs/team/going/c?follow=true"};
     pthread_t th;
     char *cmd = xasprintf("rm -rf '%s/team_going_u5'", logs_dir);
+    FILE *w;
 
     mkdirs("team_going_u5/c");
-    write_file("team_going_u5/c/0.log", "w", "2026-01-02T03:04:05Z stdout F here\n");
+    w = open_writer("team_going_u5/c/0.log");
+    put(w, "2026-01-02T03:04:05Z stdout F here\n");
     got_init(&fr.g);
     pthread_create(&th, NULL, follow_thread, &fr);
     assert_true(body_has(&fr, "here\n"));
     assert_int_equal(system(cmd), 0);
     assert_true(ends(&fr));
     pthread_join(th, NULL);
+    fclose(w);
     assert_string_equal(fr.g.body.buf, "here\n");
     got_release(&fr.g);
     free(cmd);
@@ -367,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_bad_parameters),
         cmocka_unit_test(test_follow_until_restart),
+        cmocka_unit_test(test_follow_until_writer_closes),
         cmocka_unit_test(test_follow_until_stopped),
         cmocka_unit_test(test_follow_until_pod_gone),
         cmocka_unit_test(test_start_errors),
