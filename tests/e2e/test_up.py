@@ -19,6 +19,8 @@ everynode-<name>-<i> are the test's own) on its own subnet 10.213.X.0/24
     must pick up a line appended while it runs;
   - a template change rolls the nginx pods node by node (never more than
     one node without a ready pod), with new containers;
+  - `up` restarts an agent killed with -9, whose containers keep running
+    (same container, same restart count);
   - SIGTERM to `up` stops it with status 0 and leaves nothing behind: no
     namespace, bridge or veth of the instance, no mount under its data
     directory, no cgroup of its nodes, no process (server, agents, shims)
@@ -256,6 +258,31 @@ def http_get(addr, timeout=5):
         return r.status, r.read().decode()
 
 
+def run_up(*args, user=None, timeout=60):
+    argv = [EVERYNODE_BIN, "up", *map(str, args)]
+    if user:
+        argv = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *argv]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
+                          stdin=subprocess.DEVNULL)
+
+
+def test_up_says_what_is_missing(tmp_path):
+    r = run_up("--data-dir", tmp_path / "d", user=65534)
+    assert r.returncode == 1, r
+    assert r.stderr.startswith("everynode up: cannot start a local cluster; missing:\n"), r
+    assert "  - root:" in r.stderr and "sudo" in r.stderr, r
+    r = run_up("--data-dir", tmp_path / "d", "--images", tmp_path)
+    assert r.returncode == 1, r
+    assert "no demo images (*.tar) found" in r.stderr and "make images" in r.stderr, r
+    r = run_up("--data-dir", tmp_path / "d", "--subnet", "10.213.0.7/24")
+    assert r.returncode == 1, r
+    assert "host bits are set (did you mean 10.213.0.0/24?)" in r.stderr, r
+    r = run_up("--nodes", "0")
+    assert r.returncode == 2 and "invalid --nodes 0 (expected 1 to 99)" in r.stderr, r
+    r = run_up("--name", "Bad_Name")
+    assert r.returncode == 2 and "invalid --name Bad_Name" in r.stderr, r
+
+
 def test_nodes_are_ready_with_their_own_addresses(up, kubectl):
     nodes = kubectl.json("get", "nodes")["items"]
     got = {n["metadata"]["name"]: [a["address"] for a in n["status"]["addresses"]
@@ -264,6 +291,14 @@ def test_nodes_are_ready_with_their_own_addresses(up, kubectl):
     for n in nodes:
         conds = {c["type"]: c["status"] for c in n["status"]["conditions"]}
         assert conds["Ready"] == "True", n["status"]["conditions"]
+    assert sorted(up.netns_left()) == [f"everynode-{up.name}-{i}" for i in range(1, NODES + 1)]
+
+
+def test_a_second_up_on_the_same_data_dir_is_refused(up):
+    r = run_up("--data-dir", up.data_dir, "--images", IMAGES_DIR, "--name", up.name)
+    assert r.returncode == 1, r
+    assert "another `everynode up` is running with this data directory" in r.stderr, r
+    # ... and it touched nothing of the running one.
     assert sorted(up.netns_left()) == [f"everynode-{up.name}-{i}" for i in range(1, NODES + 1)]
 
 
@@ -379,6 +414,43 @@ def _try_http(addr):
         return http_get(addr)
     except OSError:
         return None
+
+
+def agent_pids(up, node):
+    """Pids of the agent process of one node of this `up`."""
+    pids = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            argv = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"agent" in argv and str(up.data_dir / node).encode() in argv:
+            pids.append(int(pid))
+    return pids
+
+
+def test_up_restarts_a_killed_agent_and_containers_keep_running(up, kubectl):
+    before = {p["spec"]["nodeName"]: p for p in pods(kubectl, "app=nginx")}
+    old = agent_pids(up, "node-1")
+    assert len(old) == 1, old
+    os.kill(old[0], signal.SIGKILL)
+    new = wait_until(lambda: [p for p in agent_pids(up, "node-1") if p not in old], timeout=30,
+                     what="up to start node-1's agent again")
+    assert len(new) == 1, new
+    assert any("node-1 was killed by signal 9" in ln for ln in up.bg.err), up.bg.err[-10:]
+    # The container went on running: same container, same restart count.
+    time.sleep(3)
+    wait_ds_ready(kubectl, "app=nginx")
+    after = {p["spec"]["nodeName"]: p for p in pods(kubectl, "app=nginx")}
+    cs_before = before["node-1"]["status"]["containerStatuses"][0]
+    cs_after = after["node-1"]["status"]["containerStatuses"][0]
+    assert after["node-1"]["metadata"]["uid"] == before["node-1"]["metadata"]["uid"]
+    assert cs_after["containerID"] == cs_before["containerID"], (cs_before, cs_after)
+    assert cs_after["restartCount"] == cs_before["restartCount"], (cs_before, cs_after)
+    status, body = http_get(up.addr(1))
+    assert status == 200, body
 
 
 def test_sigterm_tears_everything_down(up, kubectl):
