@@ -80,7 +80,7 @@ IMAGE_TARS  := $(addprefix $(IMAGES_DIR)/,busybox.tar busybox-oci.tar httpd.tar 
 
 images: $(IMAGE_TARS)
 
-$(IMAGE_TARS) &: scripts/build-images.py /bin/busybox
+$(IMAGE_TARS) &: scripts/build-images.py $(wildcard /bin/busybox)
 	/usr/bin/python3 scripts/build-images.py $(IMAGES_DIR)
 
 BENCH_BINS := $(BUILD)/bench/apibench

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "agent/agent_int.h"
+#include "types/types.h"
 
 /* Node status is computed this often (kubelet's nodeStatusUpdateFrequency). */
 #define AGENT_STATUS_CHECK_MS 10000
@@ -349,14 +350,22 @@ static int on_pod_event(void *ctx, const client_event *ev)
             p = agent__pod_new(a, uid, ns, name);
             hmap_put(&a->pods, p->uid, p);
         }
-        if (!p->obj || !rv_older(json_path_str(ev->object, "metadata.resourceVersion"),
-                                 json_path_str(p->obj, "metadata.resourceVersion"))) {
-            json_decref(p->obj);
-            p->obj = json_incref(ev->object);
+        {
+            const char *erv = json_path_str(ev->object, "metadata.resourceVersion");
+            const char *orv = p->obj ? json_path_str(p->obj, "metadata.resourceVersion") : NULL;
+            /* The answer to our own status write already brought this
+             * version: nothing new to act on. */
+            bool known = ev->type != CLIENT_EV_DELETED && p->in_api && erv && orv &&
+                         strcmp(erv, orv) == 0;
+            if (!p->obj || !rv_older(erv, orv)) {
+                json_decref(p->obj);
+                p->obj = json_incref(ev->object);
+            }
+            p->seen = ev->type != CLIENT_EV_DELETED;
+            p->in_api = ev->type != CLIENT_EV_DELETED;
+            if (!known)
+                make_due_locked(a, p);
         }
-        p->seen = ev->type != CLIENT_EV_DELETED;
-        p->in_api = ev->type != CLIENT_EV_DELETED;
-        make_due_locked(a, p);
         break;
     case CLIENT_EV_BOOKMARK:
         break;
@@ -599,6 +608,16 @@ int agent_start(const agent_config *cfg, agent **out, char **err)
     rc = agent__machine_read(&a->cfg, &a->mach, err);
     if (rc)
         goto out_free;
+    {
+        const char *msg;
+        if (!types_is_dns1123_subdomain(a->mach.node_name, &msg)) {
+            *err = xasprintf("the host name \"%s\" is not a valid node name (%s); give one "
+                             "with --node-name",
+                             a->mach.node_name, msg);
+            rc = EN_INVALID;
+            goto out_free;
+        }
+    }
     if (a->mach.runtime_error)
         log_error("agent", "the container runtime is unusable: %s", a->mach.runtime_error);
     a->cgroup_parent = a->cfg.cgroup_parent ? xstrdup(a->cfg.cgroup_parent)
@@ -616,6 +635,7 @@ int agent_start(const agent_config *cfg, agent **out, char **err)
     rc = client_setup(a, err);
     if (rc)
         goto out_free;
+    a->events = agent__events_start(a->cl, a->mach.node_name);
     rc = preflight(a, err);
     if (rc)
         goto out_free;
@@ -688,6 +708,9 @@ void agent_stop(agent *a)
         pthread_join(a->heartbeat, NULL);
     if (a->watcher_started)
         pthread_join(a->watcher, NULL);
+    /* After the workers: nothing records events any more. */
+    agent__events_stop(a->events);
+    a->events = NULL;
 }
 
 void agent_free(agent *a)

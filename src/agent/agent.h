@@ -35,8 +35,9 @@
  * nodeInfo, conditions; Node and Lease bodies), spec.c (container command,
  * environment, Downward API), volumes.c (volumes, mounts, users), probe.c
  * (probes), status.c (pod status and back-off arithmetic), state.c
- * (persistence), pods.c (the per-pod reconcile), agent.c (threads, node
- * registration and heartbeats, the pod watch).  Internals in agent_int.h.
+ * (persistence), events.c (kubelet's Events), pods.c (the per-pod
+ * reconcile), agent.c (threads, node registration and heartbeats, the pod
+ * watch).  Internals in agent_int.h.
  */
 #ifndef EVERYNODE_AGENT_H
 #define EVERYNODE_AGENT_H

@@ -211,6 +211,9 @@ void agent__rm_rf(const char *path);
  */
 int agent__container_mounts(json_t *pod, json_t *c, const char *pod_dir, const agent_env *env,
                             agent_mounts *out, char **err);
+/* Append a bind mount (strings copied). */
+void agent__mounts_add(agent_mounts *mm, const char *source, const char *destination,
+                       bool read_only);
 /* uid/gid for container c: securityContext (container, then pod), else
  * the image's User (numeric, or looked up in rootfs/etc/passwd|group).
  * Returns 0 or EN_INVALID with *err. */
@@ -317,6 +320,7 @@ typedef struct agent_ctr {
     char *message;           /* owned or NULL: waiting message */
     agent_backoff pull_backoff;  /* image pull back-off */
     int64_t pull_failed_at;  /* unix seconds of the last failed pull, 0 = none */
+    int64_t pull_failed_ms;  /* the same on the monotonic clock */
     char *pull_error;        /* owned or NULL: its message */
     agent_probe_spec probes[3];  /* liveness, readiness, startup */
     agent_probe_state pstate[3];
@@ -378,6 +382,21 @@ int agent__state_save(const char *path, const char *uid, const char *ns, const c
 int agent__state_load(const char *path, char **uid, char **ns, char **name, agent_ctr **ctrs,
                       size_t *n);
 
+/* ---- events.c ------------------------------------------------------------------ */
+
+typedef struct agent_events agent_events;
+struct agent_pod;
+
+/* Start the sender thread posting Events through cl (borrowed; must
+ * outlive agent__events_stop) as kubelet on node. */
+agent_events *agent__events_start(client *cl, const char *node);
+/* Stop the sender (pending events are dropped) and free.  NULL is fine. */
+void agent__events_stop(agent_events *ev);
+/* Record an event about pod p (and container c, NULL for the pod): queued
+ * without blocking, dropped when the queue is full.  ev NULL is fine. */
+void agent__event(agent_events *ev, const struct agent_pod *p, const agent_ctr *c, bool warning,
+                  const char *reason, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 /* ---- pods.c / agent.c: the running agent ---------------------------------- */
 
 /* One pod the agent knows (by uid). */
@@ -419,6 +438,7 @@ struct agent {
     char *pods_dir;         /* owned: DATA/pods */
     char *logs_dir;         /* owned: DATA/logs */
     char node_uid[40];      /* the Node's uid (Lease owner); heartbeat thread only */
+    agent_events *events;   /* owned: the Event sender */
 
     pthread_mutex_t mu;     /* guards pods and the agent_pod fields marked so */
     pthread_cond_t work_cv; /* a pod became due, or stopping */

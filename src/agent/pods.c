@@ -220,6 +220,97 @@ static void ctrs_align(agent *a, agent_pod *p, json_t *obj)
         save_state(p);
 }
 
+/* ---- termination messages ---------------------------------------------------------- */
+
+/* The host file mounted at an attempt's terminationMessagePath. */
+static char *term_msg_path(agent_pod *p, const char *id)
+{
+    return xasprintf("%s/termination/%s", p->dir, id);
+}
+
+/* The last max bytes of a file (new string) or NULL. */
+static char *read_tail(const char *path, long max)
+{
+    FILE *f = fopen(path, "r");
+    char *buf;
+    long size;
+    size_t n;
+
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    if (size > max)
+        fseek(f, size - max, SEEK_SET);
+    else
+        fseek(f, 0, SEEK_SET);
+    buf = xmalloc((size_t)max + 1);
+    n = fread(buf, 1, (size_t)max, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* What a container printed last, from its CRI log: the payloads of its
+ * last `lines` lines, at most max bytes (kubelet's FallbackToLogsOnError). */
+static char *log_tail_text(const char *path, int lines, long max)
+{
+    char *raw = read_tail(path, 64 * 1024), *line, *save = NULL;
+    sbuf all;
+    size_t *starts = NULL, n = 0;
+    const char *out;
+
+    if (!raw)
+        return NULL;
+    sbuf_init(&all);
+    for (line = strtok_r(raw, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        /* "<time> <stream> <P|F> <payload>" */
+        char *a = strchr(line, ' '), *b = a ? strchr(a + 1, ' ') : NULL;
+        if (!b || (b[1] != 'P' && b[1] != 'F') || (b[2] != ' ' && b[2] != '\0'))
+            continue;
+        if (!all.len || all.buf[all.len - 1] == '\n') {
+            starts = xrealloc(starts, (n + 1) * sizeof *starts);
+            starts[n++] = all.len;
+        }
+        sbuf_puts(&all, b[2] ? b + 3 : "");
+        if (b[1] == 'F')
+            sbuf_puts(&all, "\n");
+    }
+    out = all.buf ? all.buf : "";
+    if (n > (size_t)lines)
+        out += starts[n - (size_t)lines];
+    if ((long)strlen(out) > max)
+        out += strlen(out) - (size_t)max;
+    out = xstrdup(out);
+    sbuf_release(&all);
+    free(starts);
+    free(raw);
+    return (char *)out;
+}
+
+/* The message of an attempt that exited with code: its termination file,
+ * or (FallbackToLogsOnError, failed, file empty) the end of its log. */
+static char *termination_message(agent_pod *p, agent_ctr *c, int code)
+{
+    char *path = term_msg_path(p, c->id);
+    char *msg = read_tail(path, 4096);
+    const char *policy = json_string_value(json_object_get(c->spec, "terminationMessagePolicy"));
+
+    unlink(path);
+    free(path);
+    if ((!msg || !*msg) && code != 0 && policy && !strcmp(policy, "FallbackToLogsOnError")) {
+        char *log = log_path(p, c->name, c->restart_count);
+        free(msg);
+        msg = log_tail_text(log, 80, 2048);
+        free(log);
+    }
+    if (msg && !*msg) {
+        free(msg);
+        msg = NULL;
+    }
+    return msg;
+}
+
 /* ---- observing attempts --------------------------------------------------------------- */
 
 static int64_t ns_to_s(int64_t ns)
@@ -238,11 +329,16 @@ static void record_exit(agent *a, agent_pod *p, agent_ctr *c, const rt_status *r
     if (rs) {
         int64_t fin = ns_to_s(rs->finished_at_ns);
         int64_t st = ns_to_s(rs->started_at_ns);
+        char *msg = termination_message(p, c, rs->exit_code);
         c->term = agent__terminated(rs->exit_code, agent__exit_reason(rs->exit_code, rs->oom_killed),
-                                    NULL, st ? st : c->started_at, fin ? fin : now, cid);
+                                    msg, st ? st : c->started_at, fin ? fin : now, cid);
+        free(msg);
         log_info("agent", "pod=%s/%s container=%s id=%s exited code=%d%s", p->ns, p->name, c->name,
                  c->id, rs->exit_code, rs->oom_killed ? " oom_killed=true" : "");
     } else {
+        char *tp = term_msg_path(p, c->id);
+        unlink(tp);
+        free(tp);
         c->term = agent__terminated(137, "ContainerStatusUnknown",
                                     "The container could not be located when the pod was "
                                     "terminated",
@@ -301,13 +397,15 @@ static enum rt_state observe(agent *a, agent_pod *p, agent_ctr *c)
     }
 }
 
-/* Ask the current attempt to stop: SIGTERM now, SIGKILL after grace_s. */
+/* Ask the current attempt to stop: SIGTERM now, SIGKILL after grace_s.
+ * why is the Killing event's message. */
 static void kill_attempt(agent *a, agent_pod *p, agent_ctr *c, int grace_s, const char *why)
 {
     int rc;
 
     if (c->kill_at_ms)
         return;
+    agent__event(a->events, p, c, false, "Killing", "%s", why);
     if (grace_s < 0)
         grace_s = 0;
     if (grace_s > POD_MAX_GRACE_S)
@@ -406,9 +504,12 @@ static int64_t run_probes(agent *a, agent_pod *p, agent_ctr *c)
         ok = agent__probe_run(&a->rt, sp, c->id, a->mach.node_ip, &msg);
         st->next_ms = time_mono_ms() + (int64_t)sp->period * 1000;
         next = min64(next, st->next_ms);
-        if (!ok)
+        if (!ok) {
             log_info("agent", "pod=%s/%s container=%s %s probe failed: %s", p->ns, p->name,
                      c->name, names[i], msg ? msg : "");
+            agent__event(a->events, p, c, true, "Unhealthy", "%s probe failed: %s", names[i],
+                         msg ? msg : "");
+        }
         free(msg);
         agent__probe_record(sp, st, ok);
         if (i == PROBE_STARTUP && st->known && st->result) {
@@ -419,12 +520,12 @@ static int64_t run_probes(agent *a, agent_pod *p, agent_ctr *c)
             next = now;
         }
         if ((i == PROBE_STARTUP || i == PROBE_LIVENESS) && st->known && !st->result) {
-            char why[64];
+            char why[128];
             json_t *g = json_object_get(json_object_get(c->spec, i == PROBE_STARTUP
                                                                      ? "startupProbe"
                                                                      : "livenessProbe"),
                                         "terminationGracePeriodSeconds");
-            snprintf(why, sizeof why, "failed %s probe, will be restarted",
+            snprintf(why, sizeof why, "Container %s failed %s probe, will be restarted", c->name,
                      i == PROBE_STARTUP ? "startup" : "liveness");
             kill_attempt(a, p, c, json_is_integer(g) ? (int)json_integer_value(g) : p->grace_s,
                          why);
@@ -465,7 +566,7 @@ static int ensure_image(agent *a, agent_pod *p, agent_ctr *c, image_info *info, 
 {
     const char *image = json_string_value(json_object_get(c->spec, "image"));
     const char *policy = json_string_value(json_object_get(c->spec, "imagePullPolicy"));
-    int64_t now = time_now_unix();
+    int64_t now = time_now_unix(), pull_ms;
     char *err = NULL, *msg;
     int rc;
 
@@ -479,29 +580,48 @@ static int ensure_image(agent *a, agent_pod *p, agent_ctr *c, image_info *info, 
         policy = image_is_latest(image) ? "Always" : "IfNotPresent";
     if (strcmp(policy, "Always") != 0) {
         rc = image_lookup(a->images, image, info);
-        if (rc == 0)
+        if (rc == 0) {
+            agent__event(a->events, p, c, false, "Pulled",
+                         "Container image \"%s\" already present on machine", image);
             return 0;
+        }
         image_info_release(info);
         if (strcmp(policy, "Never") == 0) {
             msg = xasprintf("Container image \"%s\" is not present with pull policy of Never",
                             image);
             set_waiting(c, "ErrImageNeverPull", msg);
+            agent__event(a->events, p, c, true, "ErrImageNeverPull", "%s", msg);
+            agent__event(a->events, p, c, true, "Failed", "Error: ErrImageNeverPull");
             free(msg);
             *retry_ms = time_mono_ms() + POD_RETRY_MS;
             return EN_NOTFOUND;
         }
     }
     if (c->pull_failed_at && agent__backoff_active(&c->pull_backoff, c->pull_failed_at, now)) {
+        int64_t shown = time_mono_ms() - c->pull_failed_ms;
+        if (shown < POD_PULL_SHOW_MS) {
+            /* The failure itself shows a moment before the back-off. */
+            set_waiting(c, "ErrImagePull", c->pull_error);
+            *retry_ms = c->pull_failed_ms + POD_PULL_SHOW_MS;
+            return EN_BUSY;
+        }
         msg = xasprintf("Back-off pulling image \"%s\": ErrImagePull: %s", image,
                         c->pull_error ? c->pull_error : "");
         set_waiting(c, "ImagePullBackOff", msg);
+        agent__event(a->events, p, c, false, "BackOff", "Back-off pulling image \"%s\"", image);
+        agent__event(a->events, p, c, true, "Failed", "Error: ImagePullBackOff");
         free(msg);
         *retry_ms = time_mono_ms() + (c->pull_failed_at + c->pull_backoff.delay_s - now) * 1000;
         return EN_BUSY;
     }
     log_info("agent", "pod=%s/%s container=%s pulling image=%s", p->ns, p->name, c->name, image);
+    agent__event(a->events, p, c, false, "Pulling", "Pulling image \"%s\"", image);
+    pull_ms = time_mono_ms();
     rc = image_pull(a->images, image, info, &err);
     if (rc == 0) {
+        pull_ms = time_mono_ms() - pull_ms;
+        agent__event(a->events, p, c, false, "Pulled", "Successfully pulled image \"%s\" in %lld.%03llds",
+                     image, (long long)(pull_ms / 1000), (long long)(pull_ms % 1000));
         memset(&c->pull_backoff, 0, sizeof c->pull_backoff);
         c->pull_failed_at = 0;
         free(c->pull_error);
@@ -515,9 +635,12 @@ static int ensure_image(agent *a, agent_pod *p, agent_ctr *c, image_info *info, 
              c->name, image, err);
     agent__backoff_next(&c->pull_backoff, now, now);
     c->pull_failed_at = now;
+    c->pull_failed_ms = time_mono_ms();
     free(c->pull_error);
     c->pull_error = err;
     set_waiting(c, "ErrImagePull", err);
+    agent__event(a->events, p, c, true, "Failed", "Failed to pull image \"%s\": %s", image, err);
+    agent__event(a->events, p, c, true, "Failed", "Error: ErrImagePull");
     /* Show ErrImagePull a moment, then ImagePullBackOff until the retry. */
     *retry_ms = time_mono_ms() + POD_PULL_SHOW_MS;
     return rc;
@@ -700,6 +823,23 @@ static int build_attempt(agent *a, agent_pod *p, json_t *obj, agent_ctr *c, imag
         set_waiting(c, "CreateContainerConfigError", err);
         goto out;
     }
+    {
+        const char *tmp_path = json_string_value(json_object_get(c->spec, "terminationMessagePath"));
+        if (tmp_path && tmp_path[0] == '/') {
+            /* A file the container may write its last words to. */
+            char *dir = xasprintf("%s/termination", p->dir), *file = term_msg_path(p, id);
+            FILE *f;
+            mkdir(dir, 0711);
+            f = fopen(file, "w");
+            if (f) {
+                fclose(f);
+                chmod(file, 0666);
+                agent__mounts_add(&t->mounts, file, tmp_path, false);
+            }
+            free(dir);
+            free(file);
+        }
+    }
     rc = agent__container_user(obj, c->spec, img->config, img->rootfs, &t->spec.uid,
                                &t->spec.gid, &err);
     if (rc) {
@@ -747,6 +887,7 @@ static int64_t start_attempt(agent *a, agent_pod *p, json_t *obj, agent_ctr *c)
     agent__container_id(p->uid, c->name, restart, id, sizeof id);
     rc = build_attempt(a, p, obj, c, &img, id, restart, &t);
     if (rc) {
+        agent__event(a->events, p, c, true, "Failed", "Error: %s", c->message ? c->message : "");
         retry = time_mono_ms() + POD_RETRY_MS;
         goto out;
     }
@@ -799,11 +940,14 @@ static int64_t start_attempt(agent *a, agent_pod *p, json_t *obj, agent_ctr *c)
         save_state(p);
         log_info("agent", "pod=%s/%s container=%s id=%s started restartCount=%d", p->ns, p->name,
                  c->name, id, c->restart_count);
+        agent__event(a->events, p, c, false, "Created", "Created container: %s", c->name);
+        agent__event(a->events, p, c, false, "Started", "Started container %s", c->name);
         retry = time_mono_ms() + POD_POLL_MS;
     } else {
         char *cid = xasprintf("runc://%s", id);
         log_warn("agent", "pod=%s/%s container=%s id=%s failed to start: %s", p->ns, p->name,
                  c->name, id, err ? err : en_strerror(rc));
+        agent__event(a->events, p, c, true, "Failed", "Error: %s", err ? err : en_strerror(rc));
         /* As containerd reports it: a terminated attempt, StartError 128. */
         json_decref(c->term);
         c->term = agent__terminated(128, "StartError", err ? err : en_strerror(rc), 0, now, cid);
@@ -843,8 +987,11 @@ static int64_t step_ctr(agent *a, agent_pod *p, json_t *obj, agent_ctr *c)
             int64_t ran_ms = (now - c->started_at) * 1000;
             probes_reset(c, time_mono_ms() - (ran_ms > 0 ? ran_ms : 0), true);
         }
-        if (img && c->spec_image && strcmp(img, c->spec_image) != 0)
-            kill_attempt(a, p, c, p->grace_s, "container definition changed");
+        if (img && c->spec_image && strcmp(img, c->spec_image) != 0 && !c->kill_at_ms) {
+            char *why = xasprintf("Container %s definition changed, will be restarted", c->name);
+            kill_attempt(a, p, c, p->grace_s, why);
+            free(why);
+        }
         kill_if_due(a, c);
         next = min64(next, run_probes(a, p, c));
         if (c->kill_at_ms)
@@ -875,6 +1022,9 @@ static int64_t step_ctr(agent *a, agent_pod *p, json_t *obj, agent_ctr *c)
                             c->name, p->name, p->ns, p->uid);
             set_waiting(c, "CrashLoopBackOff", msg);
             free(msg);
+            agent__event(a->events, p, c, true, "BackOff",
+                         "Back-off restarting failed container %s in pod %s_%s(%s)", c->name,
+                         p->name, p->ns, p->uid);
             return time_mono_ms() + (fin + c->backoff.delay_s - now) * 1000;
         }
     }
@@ -960,7 +1110,9 @@ static bool stop_all(agent *a, agent_pod *p, int grace_s)
         agent_ctr *c = &p->ctrs[i];
         enum rt_state rs = observe(a, p, c);
         if (rs == RT_STATE_RUNNING || rs == RT_STATE_CREATED) {
-            kill_attempt(a, p, c, grace_s, "pod is being stopped");
+            char *why = xasprintf("Stopping container %s", c->name);
+            kill_attempt(a, p, c, grace_s, why);
+            free(why);
             kill_if_due(a, c);
             c->ready = false;
             c->state = CTR_RUNNING;
@@ -1057,10 +1209,21 @@ int64_t agent__pod_sync(agent *a, agent_pod *p)
             if (!p->ctrs[i].id || p->ctrs[i].exited)
                 set_waiting(&p->ctrs[i], "ContainerCreating", err);
         log_warn("agent", "pod=%s/%s: %s", p->ns, p->name, err);
+        agent__event(a->events, p, NULL, true, "FailedMount", "%s", err);
         free(err);
         write_status(a, p, obj, false);
         next = time_mono_ms() + POD_RETRY_MS;
         goto out;
+    }
+    if (!json_path(obj, "status.containerStatuses")) {
+        /* A new pod: say at once that it is being set up (a pull may take
+         * a while), as kubelet does. */
+        bool has_init = p->n_ctrs && p->ctrs[0].init;
+        for (size_t i = 0; i < p->n_ctrs; i++)
+            if (!p->ctrs[i].id)
+                set_waiting(&p->ctrs[i], has_init ? "PodInitializing" : "ContainerCreating",
+                            NULL);
+        write_status(a, p, obj, false);
     }
     for (size_t i = 0; i < p->n_ctrs; i++) {
         agent_ctr *c = &p->ctrs[i];

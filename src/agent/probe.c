@@ -162,7 +162,8 @@ static bool run_exec(const rt_config *rt, const agent_probe_spec *spec, const ch
 
     if (!ok && out) {
         if (rc)
-            *out = xasprintf("exec probe failed: %s", en_strerror(rc));
+            *out = xasprintf("exec probe failed: %s", output && *output ? output
+                                                                        : en_strerror(rc));
         else if (code < 0)
             *out = xasprintf("command timed out after %ds", spec->timeout);
         else

@@ -278,6 +278,19 @@ static const char *keep(agent_mounts *mm, char *s)
     return s;
 }
 
+void agent__mounts_add(agent_mounts *mm, const char *source, const char *destination,
+                       bool read_only)
+{
+    rt_mount *m;
+    mm->m = xrealloc(mm->m, (mm->n + 1) * sizeof *mm->m);
+    m = &mm->m[mm->n++];
+    memset(m, 0, sizeof *m);
+    m->source = keep(mm, xstrdup(source));
+    m->destination = keep(mm, xstrdup(destination));
+    m->type = "bind";
+    m->read_only = read_only;
+}
+
 /* A subPath must stay inside its volume. */
 static bool subpath_ok(const char *sp)
 {

@@ -19,22 +19,36 @@
  *                             order, whiteouts honoured), shared by every
  *                             container of that image
  *   refs.json                 normalised reference -> image id, digest
+ *   tmp/                      downloads and unpacks in progress
+ *   lock                      flock'ed while refs.json is rewritten
  *
  * Registries: references are normalised as Docker does ("busybox" ->
  * "docker.io/library/busybox:latest"; "host:5000/x@sha256:..." kept).  A
  * registries.yaml in the format of k3s (mirrors: <registry>: endpoint: [...];
- * configs: <host>: tls: insecure_skip_verify, auth: username/password) maps
- * registries to mirror endpoints (plain http:// allowed, for tests on
- * loopback).  Bearer-token auth (WWW-Authenticate: Bearer realm=...) and
- * basic auth are supported; manifest lists / OCI indexes pick linux/amd64
- * (or the host's architecture).
+ * configs: <host>: tls: insecure_skip_verify / ca_file / cert_file /
+ * key_file, auth: username/password or auth) maps registries to mirror
+ * endpoints (plain http:// allowed, for tests on loopback); a mirror "*"
+ * applies to every registry without its own.  Endpoints are tried in order,
+ * then the registry itself (https://, except registries on loopback --
+ * localhost, 127.x, [::1] -- which are plain http://, as Docker treats
+ * 127.0.0.0/8 as insecure; docker.io is https://registry-1.docker.io).
+ * Bearer-token auth (WWW-Authenticate: Bearer realm=...) and basic auth are
+ * supported; manifest lists / OCI indexes pick linux/<host architecture>
+ * (amd64 on x86_64).  Every blob is verified by its sha256 digest (the only
+ * algorithm accepted) before it is stored.
  *
  * Threads: a store may be used from several threads; pulls of the same
- * reference at once are done once.
+ * reference at once are done once (as are downloads of one blob and unpacks
+ * of one image).  Several processes may share a store (the agent and
+ * `everynode image import`): everything appears by rename(2), refs.json
+ * updates take an flock, and temp files of dead processes are removed at
+ * open (processes sharing a store must share a pid namespace).
  *
  * Errors: 0 or a negative EN_* code (core.h); *err, when not NULL, receives a
  * new message the caller frees, worded for a pod's status (e.g. "failed to
- * pull image \"x\": manifest unknown", "... connection refused").
+ * pull and unpack image \"docker.io/library/x:1\": ... not found", "...:
+ * Failed to connect to 127.0.0.1 port 5000 after 0 ms: Couldn't connect to
+ * server").
  * EN_NOTFOUND: no such image (locally for image_lookup, in the registry for
  * image_pull).
  */
@@ -62,9 +76,12 @@ typedef struct image_info {
 void image_info_release(image_info *info);
 
 /*
- * Open (creating when needed) the store at root.  registries_yaml may be
- * NULL (no mirrors).  Returns 0 or EN_IO / EN_INVALID (bad registries.yaml,
- * *err says where).  The caller frees with image_store_close.
+ * Open (creating when needed) the store at root.  registries_yaml is the
+ * path of a registries.yaml file, read once here, or NULL (no mirrors, no
+ * credentials).  Returns 0 or EN_IO (root not usable, file unreadable) /
+ * EN_INVALID (bad registries.yaml; *err names the file and the key).  The
+ * caller frees with image_store_close, after every call using the store has
+ * returned.
  */
 int image_store_open(const char *root, const char *registries_yaml, image_store **out,
                      char **err);
@@ -75,19 +92,35 @@ void image_store_close(image_store *st);
 int image_normalize(const char *ref, char **out, char **err);
 
 /* The image a reference names, if present locally (no network).  Fills
- * *out (caller releases).  EN_NOTFOUND when absent. */
+ * *out (caller releases).  A "name@sha256:..." reference also finds an
+ * image recorded under another reference with that manifest digest.
+ * EN_NOTFOUND when absent (or its root filesystem is gone), EN_INVALID when
+ * ref does not parse.  Cheap enough to call on every sync: refs.json is
+ * re-read only when it changed. */
 int image_lookup(image_store *st, const char *ref, image_info *out);
 
 /* Pull from the registry (or its mirrors), verify every blob, unpack, and
- * record the reference; then fill *out as image_lookup.  Blocking; bounded
- * by timeouts. */
+ * record the reference; then fill *out as image_lookup.  Always asks the
+ * registry (imagePullPolicy is the caller's business); blobs and root
+ * filesystems already present are not fetched or unpacked again.
+ * Blocking; bounded by timeouts (10 s to connect, 60 s per manifest, a
+ * minimum speed of 1 KiB/s over 30 s for blobs).  Errors: EN_INVALID (bad
+ * reference, digest or size mismatch, authorization refused), EN_NOTFOUND
+ * (no such manifest or blob), EN_IO / EN_TIMEOUT (could not reach any
+ * endpoint), EN_UNSUPPORTED (schema 1 manifests, no image for this
+ * platform).  *err example: "failed to pull and unpack image
+ * \"docker.io/library/x:1\": failed to resolve reference
+ * \"docker.io/library/x:1\": docker.io/library/x:1: not found". */
 int image_pull(image_store *st, const char *ref, image_info *out, char **err);
 
-/* Import a docker-archive (`docker save`) or oci-archive tarball: every
- * image in it is stored under the references it names (RepoTags /
- * org.opencontainers.image.ref.name, normalised).  *refs_out, when not
- * NULL, receives a NULL-terminated array of the normalised references (the
- * caller frees each string and the array). */
+/* Import a docker-archive (`docker save`) or oci-archive tarball (plain or
+ * compressed): every image in it is stored under the references it names
+ * (RepoTags / io.containerd.image.name / org.opencontainers.image.ref.name
+ * when it is a full reference, normalised; images without a name are
+ * skipped).  *refs_out, when not NULL, receives a NULL-terminated array of
+ * the normalised references (the caller frees each string and the array).
+ * EN_INVALID when the file is not such an archive, a blob does not match
+ * its digest, or it names no image; EN_NOTFOUND when path does not exist. */
 int image_import(image_store *st, const char *path, char ***refs_out, char **err);
 
 /* Every reference in the store, sorted; NULL-terminated array the caller

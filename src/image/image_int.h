@@ -98,7 +98,7 @@ const image__regconf *image__registries_config(const image__registries *r, const
 /* One operation in progress (a pull of a reference, an unpack of an image),
  * waited for by the callers that arrive while it runs. */
 typedef struct image__flight {
-    char *key;           /* hmap key: "pull:<ref>" or "rootfs:<hex>" */
+    char *key;           /* hmap key: "pull:<ref>", "blob:<digest>" or "rootfs:<id>" */
     bool done;           /* the leader finished */
     int rc;              /* its result */
     char *err;           /* its message or NULL */

@@ -498,7 +498,7 @@ out:
 }
 
 /* Fetch one blob into the store unless it is there already. */
-static int fetch_blob(pull *p, const char *digest, int64_t size, char **err)
+static int fetch_blob_once(pull *p, const char *digest, int64_t size, char **err)
 {
     char *path = NULL, got[IMAGE_DIGEST_LEN], *inner = NULL;
     image__blob_writer w;
@@ -545,6 +545,26 @@ out_abort:
 out:
     resp_release(&r);
     free(path);
+    return rc;
+}
+
+/* fetch_blob_once, done once when pulls of different references that share
+ * a layer run at the same time. */
+static int fetch_blob(pull *p, const char *digest, int64_t size, char **err)
+{
+    char *key;
+    image__flight *f = NULL;
+    int rc = 0;
+
+    if (image__blob_exists(p->st, digest))
+        return 0;
+    key = xasprintf("blob:%s", digest);
+    if (image__flight_join(p->st, key, &f, &rc, err)) {
+        rc = fetch_blob_once(p, digest, size, err);
+        image__flight_finish(p->st, f, rc, rc ? *err : NULL);
+    }
+    image__flight_leave(p->st, f);
+    free(key);
     return rc;
 }
 

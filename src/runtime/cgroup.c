@@ -220,8 +220,9 @@ bool rt__cgroup_has_swap(void)
         }
     }
     if (!v1) {
-        /* v2: memory.swap.max only exists with swap accounting, and with no
-         * swap device there is nothing to limit; ask only when both hold. */
+        /* v2: with no swap device there is nothing to limit (and
+         * memory.swap.max may be missing, which would make runc fail);
+         * with one, assume swap accounting as systemd hosts have it. */
         char *swaps = NULL;
         if (rt__read_file("/proc/swaps", 4096, &swaps, NULL) == 0) {
             const char *nl = strchr(swaps, '\n');

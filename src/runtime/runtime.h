@@ -118,8 +118,11 @@ typedef struct rt_status {
 
 /* Make the bundle and root filesystem, start the shim, and return once the
  * container's process runs (0) or has failed to start (EN_INVALID for a bad
- * spec, EN_IO when runc refused: *err has its message; nothing is left
- * behind then). */
+ * spec or config, EN_EXISTS when runc already has a container with this
+ * id, EN_IO when runc refused, EN_TIMEOUT when runc did not answer within
+ * ~65 s: *err has the message -- runc's own when it refused; nothing is
+ * left behind then).  Whatever dir held before (e.g. an earlier container
+ * of the same dir that crashed) is unmounted and removed first. */
 int rt_start(const rt_config *cfg, const rt_spec *spec, char **err);
 
 /* The state of a container by id and directory (also after an agent
@@ -130,12 +133,16 @@ int rt_start(const rt_config *cfg, const rt_spec *spec, char **err);
  * ~3 s while a container that just exited has its output drained. */
 int rt_inspect(const rt_config *cfg, const char *id, const char *dir, rt_status *out);
 
-/* Send a signal to the container's processes (SIGTERM, then SIGKILL after
- * the grace period is the caller's policy).  EN_NOTFOUND when not running. */
+/* Send a signal to the container's init process (SIGTERM, then SIGKILL
+ * after the grace period is the caller's policy; SIGKILL of init ends all
+ * of the container's processes).  EN_NOTFOUND when not running. */
 int rt_kill(const rt_config *cfg, const char *id, int sig);
 
 /* Stop (SIGKILL) if still running, delete the runc container and its cgroup,
- * unmount and remove dir.  The log file is kept.  Idempotent. */
+ * wait for its shim to finish (the log is complete then), unmount and remove
+ * dir.  The log file is kept.  Idempotent: 0 when nothing is left (also
+ * when there was nothing); EN_IO, logged, when something could not be
+ * removed (runc state, a busy mount, a cgroup). */
 int rt_remove(const rt_config *cfg, const char *id, const char *dir);
 
 /* Run argv inside the running container (exec probes; with the
@@ -144,8 +151,8 @@ int rt_remove(const rt_config *cfg, const char *id, const char *dir);
  * when killed) or -1 on timeout.  EN_NOTFOUND when the container is not
  * running; EN_IO when runc could not start argv (e.g. no such executable:
  * runc's message is in *output).  *output, when not NULL, receives up to
- * 4 KiB of its combined stdout and stderr (new string, caller frees; NULL
- * when nothing ran). */
+ * 4 KiB of its combined stdout and stderr (new string, caller frees; also
+ * set on EN_IO / EN_NOTFOUND when runc said something, else NULL). */
 int rt_exec(const rt_config *cfg, const char *id, const char *const *argv, int timeout_ms,
             int *exit_code, char **output);
 

@@ -15,9 +15,10 @@ from docker-archive tarballs (`make images` writes them to build/images).
 Also here:
   Registry.push_index(...)   a manifest list / OCI index over pushed manifests
   Registry.blob_file(digest) the blob's file in the registry's storage (to corrupt it)
-  TokenAuthProxy             a front for a Registry that demands Bearer tokens from its
-                             own realm (optionally only for a user name and password),
+  RegistryProxy              a front for a Registry that demands Bearer tokens from its
+  (alias TokenAuthProxy)     own realm (optionally only for a user name and password),
                              as Docker Hub does, and can answer blob GETs with redirects
+                             or stall them half-way
   registries_yaml(...)       a k3s-style registries.yaml text
 
 Standard library only.  Every wait is bounded; every process started is stopped.
@@ -260,27 +261,36 @@ class Registry:
                 hexd / "data")
 
 
-class TokenAuthProxy:
-    """An HTTP front for a registry that wants Bearer tokens, like Docker Hub.
+class RegistryProxy:
+    """An HTTP front for a Registry, to make it behave like harder registries.
 
-    Requests under /v2/ without `Authorization: Bearer <token>` get 401 with
-    `WWW-Authenticate: Bearer realm="<proxy>/token",service="everynode-test",
-    scope="repository:<name>:pull"`.  GET /token hands out the token -- to anyone,
-    or, when username is set, only with matching basic credentials.  Authorised
-    requests are forwarded to the registry; with redirect_blobs, blob GETs are
-    answered with a 307 to the registry itself instead (the client must follow
-    it).  `requests` records (method, path, authorised?) of every request."""
+    token (default True): requests under /v2/ without `Authorization: Bearer
+    <token>` get 401 with `WWW-Authenticate: Bearer realm="<proxy>/token",
+    service="everynode-test",scope="repository:<name>:pull"`, as Docker Hub does.
+    GET /token hands out the token -- to anyone, or, when username is set, only
+    with matching basic credentials.
+    redirect_blobs: blob GETs are answered with a 307 to the registry itself
+    (the client must follow it).
+    stall_blobs: blobs larger than 4 KiB (layers, not configs) are sent half-way,
+    then the connection hangs until stop() -- for killing a client mid-download.
 
-    def __init__(self, upstream, username=None, password=None, redirect_blobs=False):
+    `requests` records (method, path, authorised?) of every /v2/ request;
+    `token_requests` counts tokens handed out."""
+
+    def __init__(self, upstream, username=None, password=None, token=True,
+                 redirect_blobs=False, stall_blobs=False):
         self.upstream = upstream
         self.username, self.password = username, password
+        self.require_token = token
         self.redirect_blobs = redirect_blobs
+        self.stall_blobs = stall_blobs
         self.token = secrets.token_hex(16)
         self.port = _free_port()
         self.host = f"127.0.0.1:{self.port}"
         self.url = f"http://{self.host}"
         self.requests = []
         self.token_requests = 0
+        self._release = threading.Event()
         self._server = None
         self._thread = None
 
@@ -313,11 +323,22 @@ class TokenAuthProxy:
                 body = json.dumps({"token": proxy.token, "expires_in": 300}).encode()
                 self._send(200, {"Content-Type": "application/json"}, body)
 
+            def _stall(self, body):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[:len(body) // 2])
+                self.wfile.flush()
+                proxy._release.wait(timeout=120)
+                self.close_connection = True
+
             def do_GET(self):
                 path = self.path
                 if path.startswith("/token"):
                     return self._token()
-                ok = self.headers.get("Authorization") == f"Bearer {proxy.token}"
+                ok = (not proxy.require_token or
+                      self.headers.get("Authorization") == f"Bearer {proxy.token}")
                 proxy.requests.append((self.command, path, ok))
                 if not ok:
                     parts = path.split("/")
@@ -332,6 +353,8 @@ class TokenAuthProxy:
                     return self._send(307, {"Location": proxy.upstream.url + path})
                 st, h, body = proxy.upstream.request(self.command, path, headers={
                     k: v for k, v in self.headers.items() if k.lower() == "accept"})
+                if proxy.stall_blobs and "/blobs/" in path and st == 200 and len(body) > 4096:
+                    return self._stall(body)
                 keep = {k: v for k, v in h.items()
                         if k in ("content-type", "docker-content-digest", "location")}
                 self._send(st, keep, body)
@@ -348,6 +371,7 @@ class TokenAuthProxy:
         return self
 
     def stop(self):
+        self._release.set()
         if self._server:
             self._server.shutdown()
             self._server.server_close()
@@ -359,6 +383,10 @@ class TokenAuthProxy:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+# The name the tests read best with when tokens are the point.
+TokenAuthProxy = RegistryProxy
 
 
 def registries_yaml(mirrors=None, configs=None):

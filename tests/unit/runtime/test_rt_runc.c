@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -842,6 +843,84 @@ static void test_everynode_shim(void **state)
     free(exe);
 }
 
+/* One thread's container in test_parallel. */
+typedef struct par_job {
+    int n;         /* index, also the exit code */
+    char id[64];
+    char *dir;     /* owned */
+    char *log;     /* owned */
+    int rc_start;  /* results, checked by the main thread */
+    int exit_code;
+    bool log_ok;
+    int rc_remove;
+} par_job;
+
+static void *par_run(void *arg)
+{
+    par_job *j = arg;
+    char script[128];
+    const char *args[] = {"sh", "-c", script, NULL};
+    rt_spec s;
+    rt_status st;
+    char *err = NULL;
+    char *t = NULL;
+    char want[64];
+
+    snprintf(script, sizeof script, "echo job-%d; exit %d", j->n, j->n);
+    memset(&s, 0, sizeof s);
+    s.id = j->id;
+    s.dir = j->dir;
+    s.image_rootfs = E.image;
+    s.args = args;
+    s.log_path = j->log;
+    j->rc_start = rt_start(&E.cfg, &s, &err);
+    free(err);
+    j->exit_code = -1;
+    for (int i = 0; j->rc_start == 0 && i < 500; i++) {
+        if (rt_inspect(&E.cfg, j->id, j->dir, &st) == 0 && st.state == RT_STATE_EXITED) {
+            j->exit_code = st.exit_code;
+            break;
+        }
+        usleep(20000);
+    }
+    snprintf(want, sizeof want, " stdout F job-%d\n", j->n);
+    j->log_ok = rt__read_file(j->log, 1 << 16, &t, NULL) == 0 && strstr(t, want) != NULL;
+    free(t);
+    j->rc_remove = rt_remove(&E.cfg, j->id, j->dir);
+    return NULL;
+}
+
+/* Different containers from several threads at once (as the agent's pod
+ * workers do). */
+static void test_parallel(void **state)
+{
+    enum { N = 4 };
+    par_job jobs[N];
+    pthread_t th[N];
+
+    (void)state;
+    NEED_RUNC();
+    for (int i = 0; i < N; i++) {
+        memset(&jobs[i], 0, sizeof jobs[i]);
+        jobs[i].n = i + 1;
+        snprintf(jobs[i].id, sizeof jobs[i].id, "t%d-par%d", (int)getpid(), i);
+        jobs[i].dir = xasprintf("%s/c/par%d", E.tmp, i);
+        jobs[i].log = xasprintf("%s/logs/par%d.log", E.tmp, i);
+        assert_int_equal(pthread_create(&th[i], NULL, par_run, &jobs[i]), 0);
+    }
+    for (int i = 0; i < N; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(jobs[i].rc_start, 0);
+        assert_int_equal(jobs[i].exit_code, i + 1);
+        assert_true(jobs[i].log_ok);
+        assert_int_equal(jobs[i].rc_remove, 0);
+        assert_int_not_equal(access(jobs[i].dir, F_OK), 0);
+        free(jobs[i].dir);
+        free(jobs[i].log);
+    }
+}
+
 /* A container runc refuses: EN_IO with runc's message, nothing left. */
 static void test_start_failure(void **state)
 {
@@ -946,6 +1025,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_cgroup_limits, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_netns, test_setup, test_teardown),
         cmocka_unit_test_setup_teardown(test_everynode_shim, test_setup, test_teardown),
+        cmocka_unit_test_setup_teardown(test_parallel, test_setup, test_teardown),
         cmocka_unit_test(test_zz_no_sanitizer_reports),
     };
 
