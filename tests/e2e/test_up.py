@@ -383,11 +383,13 @@ def test_rolling_update_replaces_containers_node_by_node(up, kubectl):
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         ps = pods(kubectl, "app=nginx")
-        ready_nodes = {p["spec"]["nodeName"] for p in ps if ready(p)}
+        # (A new pod has no nodeName until the scheduling step binds it.)
+        ready_nodes = {p["spec"].get("nodeName") for p in ps if ready(p)}
         worst = min(worst, len(ready_nodes))
         for p in ps:
-            node = p["spec"]["nodeName"]
-            if p["metadata"]["name"] != before[node][0] and ready(p) and node not in replaced_order:
+            node = p["spec"].get("nodeName")
+            if node in before and p["metadata"]["name"] != before[node][0] and ready(p) \
+                    and node not in replaced_order:
                 replaced_order.append(node)
         if len(replaced_order) == NODES and len(ready_nodes) == NODES:
             break
