@@ -62,8 +62,8 @@ if [ ${#why_not[@]} -eq 0 ]; then
         --subnet "$SUBNET"
 fi
 
-echo "up.sh: real nodes need root, runc, ip and overlay ($(IFS=,; echo "${why_not[*]}" |
-    sed 's/,/, /g')); starting a simulated cluster instead." >&2
+echo "up.sh: no real nodes ($(IFS=,; echo "${why_not[*]}" | sed 's/,/, /g'); they need" \
+    "root, runc, ip and overlay): starting a simulated cluster instead." >&2
 make -j"${JOBS:-2}"
 mkdir -p "$DATA_DIR"
 

@@ -77,8 +77,8 @@ int logs_reader_open(const char *path, const logs_opts *opts, logs_reader **out)
  * Returns 0 with *n > 0 when there was output; 0 with *n == 0 when
  * following and nothing new arrived within wait_ms; EN_CLOSED at the end
  * of the stream (everything read without follow, limitBytes reached, or
- * finished() said so); EN_IO on a read error.  Never blocks longer than
- * about wait_ms.
+ * finished() said so).  A read error ends a file as its end would.  Never
+ * blocks longer than about wait_ms.
  */
 int logs_reader_read(logs_reader *r, char *buf, size_t max, int wait_ms, size_t *n);
 
