@@ -640,6 +640,19 @@ int agent_start(const agent_config *cfg, agent **out, char **err)
     if (rc)
         goto out_free;
     agent__adopt(a);
+    /* Container logs (logs.h, wired in by the logsup branch): kubelet's
+     * /containerLogs on --port, with the node token, for the API server's
+     * pods/log proxy.  Without it the node still runs pods. */
+    {
+        logs_server_config lc = {.address = a->mach.node_ip, .port = a->cfg.port,
+                                 .token = a->cfg.token, .logs_dir = a->logs_dir,
+                                 .tls_dir = a->cfg.data_dir};
+        char *lerr = NULL;
+        if (logs_server_start(&lc, &a->logs, &lerr)) {
+            log_error("agent", "container logs will not be served: %s", lerr);
+            free(lerr);
+        }
+    }
 
     log_info("agent", "starting node=%s ip=%s data_dir=%s port=%d runtime=%s", a->mach.node_name,
              a->mach.node_ip, a->cfg.data_dir, a->cfg.port, a->mach.runtime_version);
@@ -677,6 +690,8 @@ void agent_stop(agent *a)
         return;
     a->stopped = true;
     atomic_store(&a->stopping, true);
+    logs_server_stop(a->logs); /* ends log streams (logsup branch) */
+    a->logs = NULL;
     if (a->pod_watch)
         client_watch_stop(a->pod_watch);
     if (a->cl)

@@ -25,6 +25,7 @@
 #include "client/client.h"
 #include "core/core.h"
 #include "image/image.h"
+#include "logs/logs.h"
 #include "runtime/runtime.h"
 
 /* What the agent reports itself as. */
@@ -451,6 +452,7 @@ struct agent {
     pthread_mutex_t hb_mu;  /* guards hb_cv waits (stop wake-up) */
     pthread_cond_t hb_cv;
     client_watch *pod_watch; /* owned */
+    logs_server *logs;      /* owned or NULL: container logs on cfg.port (logs.h) */
     atomic_bool stopping;
     bool stopped;           /* agent_stop has run */
 };

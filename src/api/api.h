@@ -8,7 +8,8 @@
  * from the cache, writes go through the registry; responses are JSON, or a
  * meta.k8s.io/v1 Table when the client asks for one (kubectl get).
  *
- * Files: server.c (MHD glue, request bodies, auth, dispatch), route.c (URL
+ * Files: server.c (MHD glue, request bodies, dispatch), auth.c (admin and
+ * node tokens), podlog.c (pods/log, proxied to the nodes), route.c (URL
  * parsing), resource.c (CRUD handlers), watch.c (streams), table.c (Tables),
  * discovery.c (discovery, version, OpenAPI, health).
  */
@@ -28,6 +29,9 @@ typedef struct api_config {
     const char *bind_address; /* e.g. "127.0.0.1" or "0.0.0.0" */
     int port;                 /* 0 = pick a free port (see api_port) */
     const char *token;        /* bearer token required on API paths; NULL = none */
+    const char *node_token;   /* the token agents join with: accepted with a node's
+                               * rights (auth.c), and sent to the agents' log servers
+                               * when proxying pods/log (podlog.c); NULL = none */
     const char *tls_cert_pem; /* PEM certificate chain; NULL = plain HTTP */
     const char *tls_key_pem;  /* PEM private key for tls_cert_pem */
 } api_config;

@@ -16,6 +16,7 @@ struct api_server {
     registry *reg;             /* borrowed */
     cache *c;                  /* borrowed */
     char *token;               /* owned copy, NULL = no auth */
+    char *node_token;          /* owned copy: presented to agents' log servers, or NULL */
     int port;                  /* bound port */
     atomic_bool stopping;      /* set by api_stop: watch streams end */
 };
@@ -70,6 +71,21 @@ int api_handle_resource(api_server *s, api_req *rq, api_route *rt, api_resp *res
 /* watch.c: start a watch stream on rq's connection; returns an MHD result. */
 enum MHD_Result api_watch_start(api_server *s, api_req *rq, api_route *rt, const cache_filter *f,
                                 lsel *ls, fsel *fs, bool table);
+
+/* auth.c: who sent a request: the admin token, the node token, or no
+ * (valid) token.  Without a configured admin token everyone is admin. */
+enum api_who { API_WHO_NONE, API_WHO_ADMIN, API_WHO_NODE };
+enum api_who api_identify(api_server *s, api_req *rq);
+/* May the node token do this request?  false with a 403 in resp. */
+bool api_node_may(api_req *rq, const api_route *rt, api_resp *resp);
+
+/* watch.c: has the client closed its connection (fd < 0: unknown, false)? */
+bool api_client_gone(int fd);
+
+/* podlog.c: GET pods/NAME/log, proxied to the node's log server.  Returns
+ * an MHD result when it queued the streamed answer, else -1 with resp
+ * filled. */
+int api_pod_log(api_server *s, api_req *rq, api_route *rt, api_resp *resp);
 
 /* table.c */
 bool api_wants_table(api_req *rq);

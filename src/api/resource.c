@@ -602,13 +602,8 @@ int api_handle_resource(api_server *s, api_req *rq, api_route *rt, api_resp *res
             handle_eviction(s, rq, rt, resp);
             return -1;
         }
-        if (pod && strcmp(sub, "log") == 0 && strcmp(m, "GET") == 0) {
-            api_resp_error(resp, 400, "BadRequest",
-                           "pod \"%s\": logs are served by the node's agent, and no agent serves "
-                           "this pod",
-                           rt->name);
-            return -1;
-        }
+        if (pod && strcmp(sub, "log") == 0 && strcmp(m, "GET") == 0)
+            return api_pod_log(s, rq, rt, resp);
         if (strcmp(m, "GET") == 0 && strcmp(sub, "status") == 0) {
             handle_get(s, rq, rt, resp);
             return -1;

@@ -1,9 +1,10 @@
 /*
  * server.c -- libmicrohttpd glue for the API server: accumulates request
- * bodies (bounded by API_MAX_BODY), checks the bearer token, dispatches to
+ * bodies (bounded by API_MAX_BODY), checks the bearer token (auth.c), dispatches to
  * discovery/health handlers or the resource handlers, and sends responses.
  */
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,20 +60,6 @@ void api_resp_error(api_resp *r, int code, const char *reason, const char *fmt, 
     reg_status_release(&st);
 }
 
-static bool api_authorized(api_server *s, api_req *rq)
-{
-    const char *h;
-    if (!s->token)
-        return true;
-    h = api_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
-    if (!h || strncasecmp(h, "Bearer ", 7) != 0)
-        return false;
-    h += 7;
-    while (*h == ' ')
-        h++;
-    return strcmp(h, s->token) == 0;
-}
-
 static bool api_is_public(const char *url)
 {
     return strcmp(url, "/healthz") == 0 || strcmp(url, "/livez") == 0 ||
@@ -119,6 +106,7 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
     api_req *rq = *con_cls;
     api_resp resp = {0};
     api_route rt;
+    enum api_who who;
     enum MHD_Result ret;
     int64_t start = time_mono_ns();
     int rc;
@@ -142,7 +130,8 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
 
-    if (!api_is_public(url) && !api_authorized(s, rq)) {
+    who = api_identify(s, rq);
+    if (!api_is_public(url) && who == API_WHO_NONE) {
         api_resp_error(&resp, 401, "Unauthorized", "Unauthorized");
         goto send;
     }
@@ -158,6 +147,8 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
         api_resp_error(&resp, 404, "NotFound", "the server could not find the requested resource");
         goto send;
     }
+    if (who == API_WHO_NODE && !api_node_may(rq, &rt, &resp))
+        goto send;
     rc = api_handle_resource(s, rq, &rt, &resp);
     if (rc >= 0) {
         api_log_request(rq, 200, start);
@@ -200,6 +191,7 @@ int api_start(const api_config *cfg, registry *reg, cache *c, api_server **out)
     s->reg = reg;
     s->c = c;
     s->token = cfg->token ? xstrdup(cfg->token) : NULL;
+    s->node_token = cfg->node_token ? xstrdup(cfg->node_token) : NULL;
     atomic_init(&s->stopping, false);
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
@@ -208,6 +200,7 @@ int api_start(const api_config *cfg, registry *reg, cache *c, api_server **out)
                   &addr.sin_addr) != 1) {
         log_error("api", "bad bind address %s", cfg->bind_address);
         free(s->token);
+        free(s->node_token);
         free(s);
         return EN_INVALID;
     }
@@ -226,11 +219,15 @@ int api_start(const api_config *cfg, registry *reg, cache *c, api_server **out)
     if (!s->daemon) {
         log_error("api", "cannot listen on %s:%d", cfg->bind_address, cfg->port);
         free(s->token);
+        free(s->node_token);
         free(s);
         return EN_IO;
     }
     info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
+    /* libcurl for the pods/log proxy (podlog.c); reference-counted by curl,
+     * released in api_stop. */
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     *out = s;
     return 0;
 }
@@ -246,6 +243,8 @@ void api_stop(api_server *s)
         return;
     atomic_store(&s->stopping, true);
     MHD_stop_daemon(s->daemon);
+    curl_global_cleanup();
     free(s->token);
+    free(s->node_token);
     free(s);
 }

@@ -77,7 +77,7 @@ static void watch_bookmark(watch_stream *ws)
                 ws->kind->kind, types_api_version(ws->kind), (long long)cache_revision(ws->s->c));
 }
 
-static bool client_gone(int fd)
+bool api_client_gone(int fd)
 {
     struct pollfd p = {.fd = fd, .events = POLLIN | POLLRDHUP};
     char c;
@@ -129,7 +129,7 @@ static ssize_t watch_read(void *cls, uint64_t pos, char *buf, size_t max)
             return MHD_CONTENT_READER_END_OF_STREAM;
         if (ws->deadline_ms && now >= ws->deadline_ms)
             return MHD_CONTENT_READER_END_OF_STREAM;
-        if (client_gone(ws->fd))
+        if (api_client_gone(ws->fd))
             return MHD_CONTENT_READER_END_WITH_ERROR;
         if (ws->bookmarks && now - ws->last_send_ms >= WATCH_BOOKMARK_MS) {
             watch_bookmark(ws);

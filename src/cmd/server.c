@@ -352,6 +352,7 @@ int cmd_server(int argc, char **argv)
     cfg.bind_address = sv.bind_address;
     cfg.port = sv.port;
     cfg.token = sv.admin_token;
+    cfg.node_token = sv.node_token; /* for proxying pods/log to the agents */
     cfg.tls_cert_pem = sv.pki.cert_pem;
     cfg.tls_key_pem = sv.pki.key_pem;
     if (api_start(&cfg, &sv.reg, sv.c, &sv.api))

@@ -22,12 +22,13 @@ WIDE_COLUMNS = DS_COLUMNS + ["CONTAINERS", "IMAGES", "SELECTOR"]
 # file, DaemonSet name, namespace fixed by the manifest (None: use the test's), selector,
 # container name, image
 MANIFESTS = [
-    ("nginx-ds.yaml", "nginx", None, "app=nginx", "nginx", "nginx:latest"),
+    ("nginx-ds.yaml", "nginx", None, "app=nginx", "nginx", "everynode.local/httpd:1.35"),
     ("fluentd-logger.yaml", "fluentd-logger", "kube-system", "name=fluentd", "fluentd",
-     "fluent/fluentd"),
-    ("node-logger.yaml", "node-logger", None, "app=node-logger", "logger", "busybox:1.36"),
+     "everynode.local/busybox:1.35"),
+    ("node-logger.yaml", "node-logger", None, "app=node-logger", "logger",
+     "everynode.local/busybox:1.35"),
     ("example-daemonset.yaml", "example-daemonset", None, "app=example", "example-container",
-     "example-image:latest"),
+     "everynode.local/busybox:1.35"),
 ]
 
 
@@ -121,7 +122,7 @@ def test_get_ds_wide(kubectl, ns, applied):
     row = parse_table(r.out)[0]
     assert row["NAME"] == "nginx"
     assert row["CONTAINERS"] == "nginx", row
-    assert row["IMAGES"] == "nginx:latest", row
+    assert row["IMAGES"] == "everynode.local/httpd:1.35", row
     assert row["SELECTOR"] == "app=nginx", row
 
 
@@ -163,7 +164,7 @@ def test_get_ds_yaml_has_defaults_and_metadata(kubectl, ns, applied):
         r"^      dnsPolicy: ClusterFirst$",
         r"^      terminationGracePeriodSeconds: 30$",
         r"^      schedulerName: default-scheduler$",
-        r"^        imagePullPolicy: Always$",
+        r"^        imagePullPolicy: IfNotPresent$",  # a fixed tag
         r"^          protocol: TCP$",
         r"^        terminationMessagePath: /dev/termination-log$",
         r"^        terminationMessagePolicy: File$",
@@ -187,7 +188,7 @@ def test_get_ds_json_defaults(kubectl, ns, applied):
     assert pod["schedulerName"] == "default-scheduler"
     assert pod["securityContext"] == {}
     c = pod["containers"][0]
-    assert c["imagePullPolicy"] == "Always"
+    assert c["imagePullPolicy"] == "IfNotPresent"  # a fixed tag
     assert c["ports"] == [{"containerPort": 80, "protocol": "TCP"}], c
     assert c["resources"] == {}
     md = ds["metadata"]
@@ -203,7 +204,7 @@ def test_image_pull_policy_default_depends_on_tag(kubectl, ns, tmp_path):
     # :latest or no tag -> Always; a fixed tag -> IfNotPresent (upstream defaulting).
     base = (EXAMPLES / "nginx-ds.yaml").read_text()
     f = write_file(tmp_path, "pinned.yaml", base.replace("name: nginx\nspec", "name: pinned\nspec")
-                   .replace("nginx:latest", "nginx:1.27"))
+                   .replace("everynode.local/httpd:1.35", "nginx:1.27"))
     kubectl.ok("apply", "-f", f, "-n", ns)
     c = kubectl.json("get", "ds", "pinned", "-n", ns)["spec"]["template"]["spec"]["containers"][0]
     assert c["imagePullPolicy"] == "IfNotPresent", c
@@ -246,7 +247,7 @@ def test_describe_daemonset(kubectl, ns, applied):
                 r"^  Labels:\s+app=nginx$",
                 r"^  Containers:$",
                 r"^   nginx:$",
-                r"^    Image:\s+nginx:latest$",
+                r"^    Image:\s+everynode\.local/httpd:1\.35$",
                 r"^    Port:\s+80/TCP$",
                 r"^    Host Port:\s+0/TCP$",
                 r"^Events:"):
@@ -257,7 +258,8 @@ def test_reapply_changed_image_configures_and_bumps_generation(kubectl, ns, appl
     path = applied("nginx-ds.yaml", "nginx")
     before = kubectl.json("get", "ds", "nginx", "-n", ns)
     changed = write_file(tmp_path, "nginx-ds.yaml",
-                         path.read_text().replace("image: nginx:latest", "image: nginx:1.27"))
+                         path.read_text().replace("image: everynode.local/httpd:1.35",
+                                                  "image: nginx:1.27"))
     r = kubectl.ok("apply", "-f", changed, "-n", ns)
     assert r.out.strip() == "daemonset.apps/nginx configured", r
     after = kubectl.json("get", "ds", "nginx", "-n", ns)
@@ -268,7 +270,9 @@ def test_reapply_changed_image_configures_and_bumps_generation(kubectl, ns, appl
     assert after["metadata"]["annotations"]["deprecated.daemonset.template.generation"] == "2"
     c = after["spec"]["template"]["spec"]["containers"][0]
     assert c["image"] == "nginx:1.27"
-    assert c["imagePullPolicy"] == "Always"  # kept: defaults are applied once, on create
+    # kept: defaults are applied once, on create (IfNotPresent for the fixed tag
+    # of the first image)
+    assert c["imagePullPolicy"] == "IfNotPresent"
     assert c["ports"] == [{"containerPort": 80, "protocol": "TCP"}]
     # Same file again: nothing to patch.
     r = kubectl.ok("apply", "-f", changed, "-n", ns)
@@ -293,11 +297,11 @@ def test_apply_adds_sidecar_first_and_removes_ports(kubectl, ns, applied, tmp_pa
     path = applied("nginx-ds.yaml", "nginx")
     text = path.read_text()
     new = text.replace(
-        "      containers:\n      - name: nginx\n        image: nginx:latest\n"
+        "      containers:\n      - name: nginx\n        image: everynode.local/httpd:1.35\n"
         "        ports:\n        - containerPort: 80\n",
         "      containers:\n      - name: sidecar\n        image: busybox:1.36\n"
         "        command: [\"sleep\", \"3600\"]\n"
-        "      - name: nginx\n        image: nginx:latest\n")
+        "      - name: nginx\n        image: everynode.local/httpd:1.35\n")
     assert new != text
     f = write_file(tmp_path, "nginx-ds.yaml", new)
     r = kubectl.ok("apply", "-f", f, "-n", ns)
