@@ -3,10 +3,13 @@
  * (pb_decode_object and the descriptor-driven message walker): the bytes
  * kubectl 1.32 sends for `create namespace`, every ObjectMeta field,
  * Namespace status, DeleteOptions, omitempty versus pointer semantics,
- * unknown fields of every wire type, the value kinds reserved for later
- * kinds (IntOrString, Quantity, MicroTime, packed repeats) through a
- * test-only descriptor, malformed and unsupported input, and a seeded
- * mutation loop that must never crash (run it under ASan+UBSan).
+ * unknown fields of every wire type, the value kinds (IntOrString,
+ * Quantity, MicroTime, packed repeats, typed maps, inline messages) and the
+ * zero values Go's JSON writes for absent fields, through test-only
+ * descriptors, malformed and unsupported input, and a seeded mutation loop
+ * that must never crash (run it under ASan+UBSan).  The registered kinds
+ * (Pod, Node, DaemonSet, ...) are tested in test_pb_kinds.c and
+ * test_pb_pod.c.
  *
  * Includes protobuf.c to reach decode_message for the test descriptors.
  */
@@ -158,8 +161,8 @@ static void test_kubectl_create_namespace(void **state)
 {
     (void)state;
     expect_json(ns_x, sizeof ns_x,
-                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"x\"},"
-                "\"spec\":{},\"status\":{}}");
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"x\","
+                "\"creationTimestamp\":null},\"spec\":{},\"status\":{}}");
     /* err may be NULL */
     json_t *out = NULL;
     assert_int_equal(pb_decode_object(ns_x, sizeof ns_x, &out, NULL), 0);
@@ -226,7 +229,7 @@ static void test_full_object_meta(void **state)
                 "\"finalizers\":[\"kubernetes\",\"example.com/x\"],\"managedFields\":[{"
                 "\"manager\":\"kubectl\",\"operation\":\"Update\",\"apiVersion\":\"v1\","
                 "\"time\":\"1970-01-01T00:00:00Z\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{"
-                "\"f:metadata\":{\"f:labels\":{}}}}]}}");
+                "\"f:metadata\":{\"f:labels\":{}}}}]},\"spec\":{},\"status\":{}}");
 }
 
 static void test_namespace_status(void **state)
@@ -251,13 +254,15 @@ static void test_namespace_status(void **state)
     put_msg(&ns, 2, &spec);
     put_msg(&ns, 3, &status);
     envelope(&body, "v1", "Namespace", &ns);
-    /* type and status have no omitempty: kept even when empty */
+    /* type and status have no omitempty: kept even when empty; an unset
+     * lastTransitionTime is Go's zero Time, null */
     expect_json(body.b, body.n,
-                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"team-a\"},"
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"team-a\","
+                "\"creationTimestamp\":null},"
                 "\"spec\":{\"finalizers\":[\"kubernetes\"]},\"status\":{\"phase\":\"Terminating\","
                 "\"conditions\":[{\"type\":\"NamespaceContentRemaining\",\"status\":\"True\","
                 "\"lastTransitionTime\":\"1970-01-02T00:00:00Z\",\"reason\":"
-                "\"SomeResourcesRemain\"},{\"type\":\"\",\"status\":\"\"}]}}");
+                "\"SomeResourcesRemain\"},{\"type\":\"\",\"status\":\"\",\"lastTransitionTime\":null}]}}");
 }
 
 static void test_delete_options(void **state)
@@ -302,7 +307,10 @@ static void test_no_raw_bytes(void **state)
     (void)state;
     pbuf body;
     envelope(&body, "v1", "Namespace", NULL);
-    expect_json(body.b, body.n, "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\"}");
+    /* every field at its zero value, as Go writes an empty Namespace */
+    expect_json(body.b, body.n,
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{"
+                "\"creationTimestamp\":null},\"spec\":{},\"status\":{}}");
 }
 
 static void test_unknown_fields_skipped(void **state)
@@ -332,7 +340,8 @@ static void test_unknown_fields_skipped(void **state)
     put_uint(&body, 9, 1);
     put_msg(&body, 2, &ns);
     expect_json(body.b, body.n,
-                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"n\"}}");
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"n\","
+                "\"creationTimestamp\":null},\"spec\":{},\"status\":{}}");
 }
 
 static void test_last_one_wins(void **state)
@@ -352,25 +361,29 @@ static void test_last_one_wins(void **state)
     envelope(&body, "v1", "Namespace", &ns);
     expect_json(body.b, body.n,
                 "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"second\","
-                "\"labels\":{\"k\":\"2\"},\"namespace\":\"ns\"}}");
+                "\"labels\":{\"k\":\"2\"},\"creationTimestamp\":null,\"namespace\":\"ns\"},"
+                "\"spec\":{},\"status\":{}}");
 }
 
 /* ---- value kinds through a test-only descriptor ------------------------- */
 
+/* Every field optional (pointer + omitempty, or omitempty slices), so that
+ * absent fields stay absent and the expected JSON stays short. */
+#define OPT (PB_OMITEMPTY | PB_PTR)
 static const struct pb_msg m_test;
 static const struct pb_field f_test[] = {
-    {1, "ios", PB_INTORSTR, 0, NULL},
-    {2, "qty", PB_QUANTITY, 0, NULL},
-    {3, "when", PB_MICROTIME, 0, NULL},
-    {4, "nums", PB_INT64, PB_REPEATED, NULL},
-    {5, "small", PB_INT32, 0, NULL},
+    {1, "ios", PB_INTORSTR, OPT, NULL},
+    {2, "qty", PB_QUANTITY, OPT, NULL},
+    {3, "when", PB_MICROTIME, OPT, NULL},
+    {4, "nums", PB_INT64, PB_REPEATED | PB_OMITEMPTY, NULL},
+    {5, "small", PB_INT32, OPT, NULL},
     {6, "flag", PB_BOOL, PB_OMITEMPTY, NULL},
-    {7, "child", PB_MESSAGE, 0, &m_test},
-    {8, "raw", PB_RAW_JSON, 0, NULL},
+    {7, "child", PB_MESSAGE, OPT, &m_test},
+    {8, "raw", PB_RAW_JSON, OPT, NULL},
     {9, "name", PB_STRING, PB_OMITEMPTY, NULL},
-    {10, "ptrflag", PB_BOOL, 0, NULL},
-    {11, "kids", PB_MESSAGE, PB_REPEATED, &m_test},
-    {0, NULL, PB_STRING, 0, NULL},
+    {10, "ptrflag", PB_BOOL, OPT, NULL},
+    {11, "kids", PB_MESSAGE, PB_REPEATED | PB_OMITEMPTY, &m_test},
+    PB_FIELDS_END,
 };
 static const struct pb_msg m_test = {"Test", f_test};
 
@@ -440,12 +453,25 @@ static void test_value_kinds(void **state)
     put_uint(&sub, 1, 1); /* IntOrString string */
     put_str(&sub, 3, "25%");
     put_msg(&p, 1, &sub);
-    put_bytes(&p, 2, "", 0); /* empty Quantity */
-    put_bytes(&p, 8, "", 0); /* empty RawExtension */
-    put_bytes(&p, 3, "", 0); /* zero MicroTime: left out */
+    put_bytes(&p, 2, "", 0); /* Quantity without a string: Go's zero, "0" */
+    put_bytes(&p, 8, "", 0); /* RawExtension without bytes: null */
+    put_bytes(&p, 3, "", 0); /* zero MicroTime: null */
     put_uint(&p, 6, 1);
     put_str(&p, 9, "n");
-    expect_test(&p, "{\"ios\":\"25%\",\"qty\":\"\",\"raw\":{},\"flag\":true,\"name\":\"n\"}");
+    expect_test(&p, "{\"ios\":\"25%\",\"qty\":\"0\",\"raw\":null,\"when\":null,\"flag\":true,"
+                    "\"name\":\"n\"}");
+
+    /* The zero time written out in full is null too; MicroTime keeps
+     * microseconds and drops the rest. */
+    p.n = 0;
+    put_time(&p, 3, -62135596800LL, 999);
+    expect_test(&p, "{\"when\":null}");
+    p.n = 0;
+    put_time(&p, 3, -62135596800LL, 1000);
+    expect_test(&p, "{\"when\":\"0001-01-01T00:00:00.000001Z\"}");
+    p.n = 0;
+    put_time(&p, 3, 1700000000, 999);
+    expect_test(&p, "{\"when\":\"2023-11-14T22:13:20.000000Z\"}");
 }
 
 static void test_nested_messages(void **state)
@@ -548,10 +574,14 @@ static void test_unsupported(void **state)
     (void)state;
     pbuf raw = {.n = 0}, body, tm = {.n = 0};
 
-    envelope(&body, "v1", "Pod", &raw);
-    expect_err(body.b, body.n, EN_UNSUPPORTED, "Pod");
-    envelope(&body, "apps/v1", "DaemonSet", &raw);
-    expect_err(body.b, body.n, EN_UNSUPPORTED, "DaemonSet");
+    envelope(&body, "v1", "Secret", &raw);
+    expect_err(body.b, body.n, EN_UNSUPPORTED, "Secret");
+    envelope(&body, "apps/v1", "Deployment", &raw);
+    expect_err(body.b, body.n, EN_UNSUPPORTED, "Deployment");
+    envelope(&body, "v1", "DaemonSet", &raw); /* right kind, wrong group */
+    expect_err(body.b, body.n, EN_UNSUPPORTED, "DaemonSet in version v1");
+    envelope(&body, "apps/v1beta2", "DaemonSet", &raw);
+    expect_err(body.b, body.n, EN_UNSUPPORTED, "apps/v1beta2");
     envelope(&body, "v2", "Namespace", &raw);
     expect_err(body.b, body.n, EN_UNSUPPORTED, "v2");
     envelope(&body, "v1", "namespace", &raw);
@@ -689,11 +719,19 @@ static void test_malformed_fields(void **state)
     ns.n = 0;
     put_msg(&ns, 1, &meta);
     expect_bad_namespace(&ns, "out of range");
-    meta.n = 0;
-    put_time(&meta, 8, 10, 1000000000);
-    ns.n = 0;
-    put_msg(&ns, 1, &meta);
-    expect_bad_namespace(&ns, "out of range");
+    /* Time keeps whole seconds only, as Go does, so its nanos are not
+     * checked; a MicroTime's are (test descriptor below). */
+    {
+        pbuf body;
+        meta.n = 0;
+        put_time(&meta, 8, 10, 1000000000);
+        ns.n = 0;
+        put_msg(&ns, 1, &meta);
+        envelope(&body, "v1", "Namespace", &ns);
+        expect_json(body.b, body.n,
+                    "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{"
+                    "\"creationTimestamp\":\"1970-01-01T00:00:10Z\"},\"spec\":{},\"status\":{}}");
+    }
     /* a malformed Time message */
     meta.n = 0;
     put_bytes(&meta, 8, "\x08", 1);
@@ -747,6 +785,16 @@ static void test_value_kind_errors(void **state)
     put_varint(&sub, 9);
     put_msg(&p, 1, &sub);
     expect_test_err(&p, "IntOrString");
+    /* A Quantity with an empty string: Go's ParseQuantity refuses it. */
+    p.n = 0;
+    sub.n = 0;
+    put_str(&sub, 1, "");
+    put_msg(&p, 2, &sub);
+    expect_test_err(&p, "Quantity is an empty string");
+    /* MicroTime nanos out of range */
+    p.n = 0;
+    put_time(&p, 3, 10, 1000000000);
+    expect_test_err(&p, "time out of range");
 }
 
 /* ---- mutation loop -------------------------------------------------------- */
