@@ -322,6 +322,35 @@ static inline void pbt_absent(json_t *root, const char *path)
     }
 }
 
+/* Assert the object at path has exactly the keys of the comma-separated
+ * list, in any order. */
+static inline void pbt_keys(json_t *root, const char *path, const char *keys)
+{
+    json_t *obj = path[0] ? pbt_at(root, path) : root;
+    size_t want = 0;
+    const char *p = keys;
+
+    if (!json_is_object(obj))
+        fail_msg("%s: not an object", path);
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        char key[128];
+        assert_true(n < sizeof key);
+        memcpy(key, p, n);
+        key[n] = '\0';
+        if (!json_object_get(obj, key))
+            fail_msg("%s: key %s missing", path, key);
+        want++;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    if (json_object_size(obj) != want) {
+        char *got = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+        fail_msg("%s: %zu keys, want %zu (%s): %s", path, json_object_size(obj), want, keys, got);
+    }
+}
+
 /* Assert the whole object serialises (keys sorted) exactly as want. */
 static inline void pbt_whole(json_t *obj, const char *want)
 {

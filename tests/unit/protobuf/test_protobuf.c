@@ -521,6 +521,337 @@ static void test_depth_limit(void **state)
     expect_test_err(cur, "nested too deeply");
 }
 
+/* ---- Go's zero values, typed maps, inline messages ------------------------ */
+
+/* Quantity map entries and an inline part, for the tests below. */
+static const struct pb_field f_inl[] = {
+    {1, "inner", PB_STRING, 0, NULL},
+    {2, "innerOpt", PB_STRING, PB_OMITEMPTY, NULL},
+    PB_FIELDS_END,
+};
+static const struct pb_msg m_inl = {"Inl", f_inl};
+
+static const struct pb_field f_leaf[] = {
+    {1, "s", PB_STRING, 0, NULL},
+    PB_FIELDS_END,
+};
+static const struct pb_msg m_leaf = {"Leaf", f_leaf};
+
+/* One field of each kind without omitempty or pointer, then the same with
+ * omitempty, then pointers / slices / maps with and without omitempty. */
+static const struct pb_field f_zero[] = {
+    {1, "s", PB_STRING, 0, NULL},
+    {2, "i64", PB_INT64, 0, NULL},
+    {3, "i32", PB_INT32, 0, NULL},
+    {4, "b", PB_BOOL, 0, NULL},
+    {5, "m", PB_MESSAGE, 0, &m_leaf},
+    {6, "t", PB_TIME, 0, NULL},
+    {7, "mt", PB_MICROTIME, 0, NULL},
+    {8, "raw", PB_RAW_JSON, 0, NULL},
+    {9, "ios", PB_INTORSTR, 0, NULL},
+    {10, "q", PB_QUANTITY, 0, NULL},
+    {11, "sO", PB_STRING, PB_OMITEMPTY, NULL},
+    {12, "iO", PB_INT32, PB_OMITEMPTY, NULL},
+    {13, "bO", PB_BOOL, PB_OMITEMPTY, NULL},
+    {14, "mO", PB_MESSAGE, PB_OMITEMPTY, &m_leaf},   /* structs ignore omitempty */
+    {15, "tO", PB_TIME, PB_OMITEMPTY, NULL},         /* Time too: null */
+    {16, "qO", PB_QUANTITY, PB_OMITEMPTY, NULL},     /* Quantity too: "0" */
+    {17, "sP", PB_STRING, PB_PTR, NULL},             /* *string, no omitempty: null */
+    {18, "sPO", PB_STRING, PB_OMITEMPTY | PB_PTR, NULL},
+    {19, "list", PB_STRING, PB_REPEATED, NULL},      /* []string: null */
+    {20, "listO", PB_STRING, PB_REPEATED | PB_OMITEMPTY, NULL},
+    {21, "ss", PB_MAP_SS, 0, NULL},
+    {22, "ssO", PB_MAP_SS, PB_OMITEMPTY, NULL},
+    {23, "res", PB_MAP, 0, &pb__m_quantity_entry},
+    {24, "resO", PB_MAP, PB_OMITEMPTY, &pb__m_quantity_entry},
+    {25, "inl", PB_MESSAGE, PB_INLINE, &m_inl},
+    {26, "mP", PB_MESSAGE, PB_PTR, &m_leaf},
+    {27, "mPO", PB_MESSAGE, PB_OMITEMPTY | PB_PTR, &m_leaf},
+    {28, "msgs", PB_MESSAGE, PB_REPEATED, &m_leaf},
+    PB_FIELDS_END,
+};
+static const struct pb_msg m_zero = {"Zero", f_zero};
+
+static void expect_msg(const struct pb_msg *m, const pbuf *p, const char *want)
+{
+    struct ctx c = {p->b, NULL};
+    json_t *obj = json_object();
+    int rc = decode_message(&c, m, p->b, p->n, obj, 0);
+    if (rc != 0)
+        fail_msg("decode failed: %s", c.err);
+    char *got = json_dump_ordered(obj, NULL);
+    if (strcmp(got, want) != 0)
+        fail_msg("got  %s\nwant %s", got, want);
+    free(got);
+    json_decref(obj);
+}
+
+static void test_zero_values_of_absent_fields(void **state)
+{
+    (void)state;
+    pbuf p = {.n = 0};
+
+    /* Nothing on the wire: what encoding/json writes for a zero Go struct. */
+    expect_msg(&m_zero, &p,
+               "{\"s\":\"\",\"i64\":0,\"i32\":0,\"b\":false,\"m\":{\"s\":\"\"},\"t\":null,"
+               "\"mt\":null,\"raw\":null,\"ios\":0,\"q\":\"0\",\"mO\":{\"s\":\"\"},\"tO\":null,"
+               "\"qO\":\"0\",\"sP\":null,\"list\":null,\"ss\":null,\"res\":null,\"inner\":\"\","
+               "\"mP\":null,\"msgs\":null}");
+}
+
+static void test_zero_values_on_the_wire(void **state)
+{
+    (void)state;
+    pbuf p = {.n = 0}, sub = {.n = 0};
+
+    /* Zero values written out, as Go's marshaller writes non-pointer fields:
+     * omitempty scalars vanish, pointers keep their zero, empty messages
+     * stay {} (filled), an empty Time is null. */
+    put_str(&p, 1, "");
+    put_uint(&p, 2, 0);
+    put_uint(&p, 3, 0);
+    put_uint(&p, 4, 0);
+    put_bytes(&p, 5, "", 0);
+    put_bytes(&p, 6, "", 0);
+    put_str(&p, 11, "");
+    put_uint(&p, 12, 0);
+    put_uint(&p, 13, 0);
+    put_bytes(&p, 14, "", 0);
+    put_str(&p, 17, "");
+    put_str(&p, 18, "");
+    put_str(&p, 19, ""); /* a repeated element is kept even when empty */
+    put_str(&p, 20, "");
+    put_bytes(&p, 25, "", 0);
+    put_bytes(&p, 27, "", 0); /* a set pointer to an empty struct: {} */
+    put_bytes(&p, 28, "", 0); /* an empty element of a list: {} filled */
+    expect_msg(&m_zero, &p,
+               "{\"s\":\"\",\"i64\":0,\"i32\":0,\"b\":false,\"m\":{\"s\":\"\"},\"t\":null,"
+               "\"mO\":{\"s\":\"\"},\"sP\":\"\",\"sPO\":\"\",\"list\":[\"\"],\"listO\":[\"\"],"
+               "\"inner\":\"\",\"mPO\":{\"s\":\"\"},\"msgs\":[{\"s\":\"\"}],\"mt\":null,"
+               "\"raw\":null,\"ios\":0,\"q\":\"0\",\"tO\":null,\"qO\":\"0\",\"ss\":null,"
+               "\"res\":null,\"mP\":null}");
+
+    /* Values: pointers and omitempty fields that are set */
+    p.n = 0;
+    put_str(&p, 11, "x");
+    put_uint(&p, 12, (uint64_t)(int64_t)-7);
+    put_uint(&p, 13, 1);
+    put_str(&sub, 1, "leaf");
+    put_msg(&p, 26, &sub);
+    put_map(&p, 22, "k", "v");
+    put_str(&p, 20, "a");
+    put_str(&p, 20, "b");
+    sub.n = 0;
+    put_str(&sub, 1, "in");
+    put_str(&sub, 2, "opt");
+    put_msg(&p, 25, &sub);
+    expect_msg(&m_zero, &p,
+               "{\"sO\":\"x\",\"iO\":-7,\"bO\":true,\"mP\":{\"s\":\"leaf\"},\"ssO\":{\"k\":"
+               "\"v\"},\"listO\":[\"a\",\"b\"],\"inner\":\"in\",\"innerOpt\":\"opt\","
+               "\"s\":\"\",\"i64\":0,\"i32\":0,\"b\":false,\"m\":{\"s\":\"\"},\"t\":null,"
+               "\"mt\":null,\"raw\":null,\"ios\":0,\"q\":\"0\",\"mO\":{\"s\":\"\"},\"tO\":null,"
+               "\"qO\":\"0\",\"sP\":null,\"list\":null,\"ss\":null,\"res\":null,\"msgs\":null}");
+}
+
+/* Wrap map entry bytes `entry` as field 23 (map<string,Quantity>). */
+static void put_res_entry(pbuf *p, const pbuf *entry)
+{
+    put_msg(p, 23, entry);
+}
+
+static void test_quantity_map(void **state)
+{
+    (void)state;
+    pbuf p = {.n = 0}, e = {.n = 0}, q = {.n = 0};
+    struct ctx c;
+    json_t *obj;
+
+    /* cpu: 100m, memory: 100Mi, then cpu again (last wins), an entry with
+     * no value (Go's zero Quantity) and one with no key (""). */
+    put_str(&e, 1, "cpu");
+    put_str(&q, 1, "100m");
+    put_msg(&e, 2, &q);
+    put_res_entry(&p, &e);
+    e.n = q.n = 0;
+    put_str(&e, 1, "memory");
+    put_str(&q, 1, "100Mi");
+    put_msg(&e, 2, &q);
+    put_res_entry(&p, &e);
+    e.n = q.n = 0;
+    put_str(&e, 1, "cpu");
+    put_str(&q, 1, "1");
+    put_msg(&e, 2, &q);
+    put_res_entry(&p, &e);
+    e.n = 0;
+    put_str(&e, 1, "example.com/gpu");
+    put_res_entry(&p, &e);
+    e.n = q.n = 0;
+    put_str(&q, 1, "2");
+    put_msg(&e, 2, &q);
+    put_res_entry(&p, &e);
+    c = (struct ctx){p.b, NULL};
+    obj = json_object();
+    assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), 0);
+    char *got = json_dump_ordered(json_object_get(obj, "res"), NULL);
+    assert_string_equal(got,
+                        "{\"cpu\":\"1\",\"memory\":\"100Mi\",\"example.com/gpu\":\"0\",\"\":\"2\"}");
+    free(got);
+    json_decref(obj);
+
+    /* Malformed entries */
+    p.n = e.n = q.n = 0;
+    put_bytes(&e, 1, "\xff", 1);
+    put_res_entry(&p, &e);
+    c = (struct ctx){p.b, NULL};
+    obj = json_object();
+    assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), EN_INVALID);
+    assert_non_null(strstr(c.err, "key is not valid UTF-8"));
+    free(c.err);
+    json_decref(obj);
+
+    p.n = e.n = q.n = 0;
+    put_str(&e, 1, "cpu");
+    put_uint(&e, 2, 5); /* a varint where the Quantity message belongs */
+    put_res_entry(&p, &e);
+    c = (struct ctx){p.b, NULL};
+    obj = json_object();
+    assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), EN_INVALID);
+    assert_non_null(strstr(c.err, "value: wire type 0"));
+    free(c.err);
+    json_decref(obj);
+
+    p.n = e.n = q.n = 0;
+    put_str(&e, 1, "cpu");
+    put_str(&q, 1, "");
+    put_msg(&e, 2, &q);
+    put_res_entry(&p, &e);
+    c = (struct ctx){p.b, NULL};
+    obj = json_object();
+    assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), EN_INVALID);
+    assert_non_null(strstr(c.err, "Quantity is an empty string"));
+    free(c.err);
+    json_decref(obj);
+}
+
+static void test_inline_merges_repeated_occurrences(void **state)
+{
+    (void)state;
+    pbuf p = {.n = 0}, sub = {.n = 0};
+
+    put_str(&sub, 1, "first");
+    put_msg(&p, 25, &sub);
+    sub.n = 0;
+    put_str(&sub, 2, "second");
+    put_msg(&p, 25, &sub);
+    sub.n = 0;
+    put_str(&sub, 1, "third");
+    put_msg(&p, 25, &sub);
+    struct ctx c = {p.b, NULL};
+    json_t *obj = json_object();
+    assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), 0);
+    assert_string_equal(json_string_value(json_object_get(obj, "inner")), "third");
+    assert_string_equal(json_string_value(json_object_get(obj, "innerOpt")), "second");
+    json_decref(obj);
+    /* an inline part with a malformed field names the part */
+    p.n = 0;
+    sub.n = 0;
+    put_uint(&sub, 1, 3);
+    put_msg(&p, 25, &sub);
+    c = (struct ctx){p.b, NULL};
+    obj = json_object();
+    assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), EN_INVALID);
+    assert_non_null(strstr(c.err, "Inl.inner: wire type 0"));
+    free(c.err);
+    json_decref(obj);
+}
+
+/* Every registered descriptor, walked from pb__kinds: field numbers and
+ * JSON names unique per message (inline parts merged), message kinds with
+ * a message, map entries shaped {1: key string, 2: value}, and no cycle
+ * through non-pointer messages (which fill_defaults would follow). */
+static int walk_names(const struct pb_msg *m, const char **names, int n)
+{
+    for (const struct pb_field *f = m->fields; f->json; f++) {
+        if (f->flags & PB_INLINE) {
+            n = walk_names(f->msg, names, n);
+            continue;
+        }
+        for (int i = 0; i < n; i++)
+            if (strcmp(names[i], f->json) == 0)
+                fail_msg("%s: JSON name %s twice", m->name, f->json);
+        assert_true(n < 256);
+        names[n++] = f->json;
+    }
+    return n;
+}
+
+static void check_msg(const struct pb_msg *m, const struct pb_msg **path, int depth, int *seen)
+{
+    const char *names[256];
+
+    assert_true(depth < 40);
+    for (int i = 0; i < depth; i++)
+        if (path[i] == m)
+            fail_msg("%s: cycle through non-pointer messages", m->name);
+    path[depth] = m;
+    walk_names(m, names, 0);
+    (*seen)++;
+    for (const struct pb_field *f = m->fields; f->json; f++) {
+        for (const struct pb_field *g = f + 1; g->json; g++)
+            if (g->num == f->num)
+                fail_msg("%s: field number %u twice", m->name, f->num);
+        assert_true(f->num > 0);
+        switch (f->kind) {
+        case PB_MESSAGE:
+            assert_non_null(f->msg);
+            break;
+        case PB_MAP:
+            assert_non_null(f->msg);
+            assert_int_equal(f->msg->fields[0].num, 1);
+            assert_string_equal(f->msg->fields[0].json, "key");
+            assert_int_equal(f->msg->fields[0].kind, PB_STRING);
+            assert_int_equal(f->msg->fields[1].num, 2);
+            assert_string_equal(f->msg->fields[1].json, "value");
+            assert_null(f->msg->fields[2].json);
+            break;
+        default:
+            if (f->msg)
+                fail_msg("%s.%s: a scalar with a message", m->name, f->json);
+            if (f->flags & PB_INLINE)
+                fail_msg("%s.%s: inline scalar", m->name, f->json);
+            break;
+        }
+        if (f->kind == PB_MESSAGE) {
+            /* Pointer and repeated messages end the non-pointer chain. */
+            if (f->flags & (PB_PTR | PB_REPEATED))
+                check_msg(f->msg, path, 0, seen);
+            else
+                check_msg(f->msg, path, depth + 1, seen);
+        }
+    }
+}
+
+static void test_registered_descriptors(void **state)
+{
+    (void)state;
+    const struct pb_msg *path[40];
+    int seen = 0, kinds = 0;
+
+    for (const struct pb_kind_desc *k = pb__kinds; k->kind; k++) {
+        check_msg(k->msg, path, 0, &seen);
+        kinds++;
+        /* Every kind decodes from no bytes at all (all fields zero). */
+        pbuf raw = {.n = 0}, body;
+        json_t *out = NULL;
+        envelope(&body, k->api_version ? k->api_version : "v1", k->kind, &raw);
+        assert_int_equal(pb_decode_object(body.b, body.n, &out, NULL), 0);
+        assert_string_equal(json_string_value(json_object_get(out, "kind")), k->kind);
+        json_decref(out);
+    }
+    assert_int_equal(kinds, 11);
+    assert_true(seen > 170);
+}
+
 /* ---- malformed input ---------------------------------------------------- */
 
 static void test_bad_envelopes(void **state)
@@ -911,6 +1242,11 @@ int main(void)
         cmocka_unit_test(test_value_kinds),
         cmocka_unit_test(test_nested_messages),
         cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_zero_values_of_absent_fields),
+        cmocka_unit_test(test_zero_values_on_the_wire),
+        cmocka_unit_test(test_quantity_map),
+        cmocka_unit_test(test_inline_merges_repeated_occurrences),
+        cmocka_unit_test(test_registered_descriptors),
         cmocka_unit_test(test_bad_envelopes),
         cmocka_unit_test(test_unsupported),
         cmocka_unit_test(test_malformed_fields),
