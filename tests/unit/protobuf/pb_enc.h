@@ -373,4 +373,76 @@ static inline void pbt_whole(json_t *obj, const char *want)
     free(w);
 }
 
+/* ---- mutations ----------------------------------------------------------- */
+
+/* Decode `rounds` randomly mutated copies of the body seed/n (bit flips,
+ * random bytes, truncation, insertion, deletion past the magic) from a
+ * deterministic generator: each must decode to an object with a kind or
+ * fail with a message and no output.  Run under ASan+UBSan, this checks
+ * that no input reads out of bounds, leaks or crashes. */
+static inline void pbt_mutate(const unsigned char *seed, size_t n, int rounds, uint64_t rng)
+{
+    static unsigned char buf[70000];
+
+    assert_true(n + 16 <= sizeof buf && n > 4);
+    for (int r = 0; r < rounds; r++) {
+        size_t len = n;
+        memcpy(buf, seed, n);
+        int edits = 1 + (int)(rng % 4);
+        for (int k = 0; k < edits; k++) {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            size_t at = 4 + (len > 4 ? (size_t)(rng >> 8) % (len - 4) : 0);
+            switch (rng % 5) {
+            case 0:
+                if (at < len)
+                    buf[at] ^= (unsigned char)(1u << ((rng >> 40) % 8));
+                break;
+            case 1:
+                if (at < len)
+                    buf[at] = (unsigned char)(rng >> 32);
+                break;
+            case 2:
+                len = at;
+                break;
+            case 3:
+                if (len < sizeof buf && at <= len) {
+                    memmove(buf + at + 1, buf + at, len - at);
+                    buf[at] = (unsigned char)(rng >> 24);
+                    len++;
+                }
+                break;
+            default:
+                if (at < len) {
+                    memmove(buf + at, buf + at + 1, len - at - 1);
+                    len--;
+                }
+                break;
+            }
+        }
+        /* an exact-size heap copy, so ASan sees any read past the end */
+        unsigned char *heap = malloc(len ? len : 1);
+        assert_non_null(heap);
+        memcpy(heap, buf, len);
+        json_t *out = NULL;
+        char *err = NULL;
+        int rc = pb_decode_object(heap, len, &out, &err);
+        if (rc == 0) {
+            assert_true(json_is_object(out));
+            assert_non_null(json_object_get(out, "kind"));
+            assert_null(err);
+            char *s = json_dumps(out, JSON_COMPACT);
+            assert_non_null(s);
+            free(s);
+        } else {
+            assert_null(out);
+            assert_non_null(err);
+        }
+        json_decref(out);
+        free(err);
+        free(heap);
+    }
+}
+
 #endif /* EVERYNODE_TEST_PB_ENC_H */

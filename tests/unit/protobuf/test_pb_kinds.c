@@ -138,73 +138,78 @@ static void test_daemonset_minimal(void **state)
     json_decref(o);
 }
 
+static void enc_daemonset_full(pbe *e)
+{
+    pbe_init(e);
+    pbe_begin(e, 1);
+    pbe_str(e, 1, "fluentd");
+    pbe_str(e, 3, "kube-system");
+    pbe_str(e, 5, "0b5e1b5c-1111-2222-3333-444455556666");
+    pbe_str(e, 6, "812");
+    pbe_int(e, 7, 3);
+    pbe_time(e, 8, T0, 0);
+    pbe_map(e, 11, "k8s-app", "fluentd");
+    pbe_map(e, 12, "deprecated.daemonset.template.generation", "3");
+    pbe_end(e);
+    pbe_begin(e, 2);
+    pbe_begin(e, 1);
+    pbe_map(e, 1, "app", "x");
+    pbe_begin(e, 2);
+    pbe_str(e, 1, "tier");
+    pbe_str(e, 2, "In");
+    pbe_str(e, 3, "a");
+    pbe_str(e, 3, "b");
+    pbe_end(e);
+    pbe_begin(e, 2);
+    pbe_str(e, 1, "canary");
+    pbe_str(e, 2, "DoesNotExist");
+    pbe_end(e);
+    pbe_end(e);
+    enc_template(e, "x");
+    pbe_begin(e, 3);
+    pbe_str(e, 1, "RollingUpdate");
+    pbe_begin(e, 2);
+    pbe_ios_str(e, 1, "10%");
+    pbe_ios_int(e, 2, 0);
+    pbe_end(e);
+    pbe_end(e);
+    pbe_int(e, 4, 10);
+    pbe_int(e, 6, 10);
+    pbe_end(e);
+    pbe_begin(e, 3);
+    pbe_int(e, 1, 3);
+    pbe_int(e, 2, 0);
+    pbe_int(e, 3, 3);
+    pbe_int(e, 4, 2);
+    pbe_int(e, 5, 3);
+    pbe_int(e, 6, 3);
+    pbe_int(e, 7, 2);
+    pbe_int(e, 8, 1);
+    pbe_int(e, 9, 0);
+    pbe_begin(e, 10);
+    pbe_str(e, 1, "StatusUpdate");
+    pbe_str(e, 2, "True");
+    pbe_time(e, 3, T0, 0);
+    pbe_str(e, 4, "E2E");
+    pbe_str(e, 5, "Set from e2e test");
+    pbe_end(e);
+    pbe_begin(e, 10);
+    pbe_str(e, 1, "Other");
+    pbe_str(e, 2, "Unknown");
+    pbe_empty(e, 3);
+    pbe_str(e, 4, "");
+    pbe_str(e, 5, "");
+    pbe_end(e);
+    pbe_end(e);
+}
+
 static void test_daemonset_full(void **state)
 {
     (void)state;
     static pbe e;
     json_t *o;
 
-    pbe_init(&e);
-    pbe_begin(&e, 1);
-    pbe_str(&e, 1, "fluentd");
-    pbe_str(&e, 3, "kube-system");
-    pbe_str(&e, 5, "0b5e1b5c-1111-2222-3333-444455556666");
-    pbe_str(&e, 6, "812");
-    pbe_int(&e, 7, 3);
-    pbe_time(&e, 8, T0, 0);
-    pbe_map(&e, 11, "k8s-app", "fluentd");
-    pbe_map(&e, 12, "deprecated.daemonset.template.generation", "3");
-    pbe_end(&e);
-    pbe_begin(&e, 2);
-    pbe_begin(&e, 1);
-    pbe_map(&e, 1, "app", "x");
-    pbe_begin(&e, 2);
-    pbe_str(&e, 1, "tier");
-    pbe_str(&e, 2, "In");
-    pbe_str(&e, 3, "a");
-    pbe_str(&e, 3, "b");
-    pbe_end(&e);
-    pbe_begin(&e, 2);
-    pbe_str(&e, 1, "canary");
-    pbe_str(&e, 2, "DoesNotExist");
-    pbe_end(&e);
-    pbe_end(&e);
-    enc_template(&e, "x");
-    pbe_begin(&e, 3);
-    pbe_str(&e, 1, "RollingUpdate");
-    pbe_begin(&e, 2);
-    pbe_ios_str(&e, 1, "10%");
-    pbe_ios_int(&e, 2, 0);
-    pbe_end(&e);
-    pbe_end(&e);
-    pbe_int(&e, 4, 10);
-    pbe_int(&e, 6, 10);
-    pbe_end(&e);
-    pbe_begin(&e, 3);
-    pbe_int(&e, 1, 3);
-    pbe_int(&e, 2, 0);
-    pbe_int(&e, 3, 3);
-    pbe_int(&e, 4, 2);
-    pbe_int(&e, 5, 3);
-    pbe_int(&e, 6, 3);
-    pbe_int(&e, 7, 2);
-    pbe_int(&e, 8, 1);
-    pbe_int(&e, 9, 0);
-    pbe_begin(&e, 10);
-    pbe_str(&e, 1, "StatusUpdate");
-    pbe_str(&e, 2, "True");
-    pbe_time(&e, 3, T0, 0);
-    pbe_str(&e, 4, "E2E");
-    pbe_str(&e, 5, "Set from e2e test");
-    pbe_end(&e);
-    pbe_begin(&e, 10);
-    pbe_str(&e, 1, "Other");
-    pbe_str(&e, 2, "Unknown");
-    pbe_empty(&e, 3);
-    pbe_str(&e, 4, "");
-    pbe_str(&e, 5, "");
-    pbe_end(&e);
-    pbe_end(&e);
+    enc_daemonset_full(&e);
     o = pbt_decode("apps/v1", "DaemonSet", &e);
     pbt_eq(o, "metadata",
            "{'name':'fluentd','namespace':'kube-system','uid':'0b5e1b5c-1111-2222-3333-444455556666',"
@@ -381,102 +386,107 @@ static void enc_node_condition(pbe *e, const char *type, const char *status, con
     pbe_end(e);
 }
 
+static void enc_node_full(pbe *e)
+{
+    pbe_init(e);
+    pbe_begin(e, 1);
+    pbe_str(e, 1, "node-1");
+    pbe_str(e, 6, "77");
+    pbe_map(e, 11, "daemonset-color", "blue");
+    pbe_map(e, 11, "kubernetes.io/hostname", "node-1");
+    pbe_map(e, 12, "node.alpha.kubernetes.io/ttl", "0");
+    pbe_empty(e, 8);
+    pbe_end(e);
+    pbe_begin(e, 2);
+    pbe_str(e, 1, "10.244.1.0/24");
+    pbe_str(e, 7, "10.244.1.0/24");
+    pbe_str(e, 7, "fd00:1::/64");
+    pbe_str(e, 3, "sim://node-1");
+    pbe_bool(e, 4, 1);
+    pbe_begin(e, 5);
+    pbe_str(e, 1, "dedicated");
+    pbe_str(e, 2, "infra");
+    pbe_str(e, 3, "NoSchedule");
+    pbe_time(e, 4, T0, 0);
+    pbe_end(e);
+    pbe_begin(e, 5);
+    pbe_str(e, 1, "node.kubernetes.io/unreachable");
+    pbe_str(e, 2, "");
+    pbe_str(e, 3, "NoExecute");
+    pbe_end(e);
+    pbe_str(e, 2, "");
+    pbe_end(e);
+    pbe_begin(e, 3);
+    pbe_res(e, 1, "cpu", "4");
+    pbe_res(e, 1, "memory", "8Gi");
+    pbe_res(e, 1, "pods", "110");
+    pbe_res(e, 2, "cpu", "3800m");
+    pbe_res(e, 2, "memory", "7901Mi");
+    pbe_res(e, 2, "pods", "110");
+    pbe_str(e, 3, "");
+    enc_node_condition(e, "Ready", "True", "KubeletReady");
+    enc_node_condition(e, "MemoryPressure", "False", "KubeletHasSufficientMemory");
+    pbe_begin(e, 5);
+    pbe_str(e, 1, "InternalIP");
+    pbe_str(e, 2, "10.0.0.1");
+    pbe_end(e);
+    pbe_begin(e, 5);
+    pbe_str(e, 1, "Hostname");
+    pbe_str(e, 2, "node-1");
+    pbe_end(e);
+    pbe_begin(e, 6);
+    pbe_begin(e, 1);
+    pbe_int(e, 1, 10250);
+    pbe_end(e);
+    pbe_end(e);
+    pbe_begin(e, 7);
+    pbe_str(e, 1, "m-1");
+    pbe_str(e, 2, "s-1");
+    pbe_str(e, 3, "b-1");
+    pbe_str(e, 4, "6.1.0");
+    pbe_str(e, 5, "Debian GNU/Linux 12");
+    pbe_str(e, 6, "everynode://0.1");
+    pbe_str(e, 7, "v1.32.0");
+    pbe_str(e, 8, "");
+    pbe_str(e, 9, "linux");
+    pbe_str(e, 10, "amd64");
+    pbe_begin(e, 11);
+    pbe_int(e, 1, 0);
+    pbe_end(e);
+    pbe_end(e);
+    pbe_begin(e, 8);
+    pbe_str(e, 1, "docker.io/library/busybox@sha256:0123");
+    pbe_str(e, 1, "docker.io/library/busybox:1.36");
+    pbe_int(e, 2, 4261574);
+    pbe_end(e);
+    pbe_begin(e, 8);
+    pbe_int(e, 2, 0);
+    pbe_end(e);
+    pbe_str(e, 9, "kubernetes.io/csi/vol-1");
+    pbe_begin(e, 10);
+    pbe_str(e, 1, "kubernetes.io/csi/vol-1");
+    pbe_str(e, 2, "/dev/sdb");
+    pbe_end(e);
+    pbe_begin(e, 12);
+    pbe_str(e, 1, "runc");
+    pbe_begin(e, 2);
+    pbe_bool(e, 1, 1);
+    pbe_bool(e, 2, 0);
+    pbe_end(e);
+    pbe_end(e);
+    pbe_begin(e, 13);
+    pbe_bool(e, 1, 1);
+    pbe_end(e);
+    pbe_end(e);
+}
+
 static void test_node_full(void **state)
 {
     (void)state;
     static pbe e;
     json_t *o;
 
-    pbe_init(&e);
-    pbe_begin(&e, 1);
-    pbe_str(&e, 1, "node-1");
-    pbe_str(&e, 6, "77");
-    pbe_map(&e, 11, "daemonset-color", "blue");
-    pbe_map(&e, 11, "kubernetes.io/hostname", "node-1");
-    pbe_map(&e, 12, "node.alpha.kubernetes.io/ttl", "0");
-    pbe_empty(&e, 8);
-    pbe_end(&e);
-    pbe_begin(&e, 2);
-    pbe_str(&e, 1, "10.244.1.0/24");
-    pbe_str(&e, 7, "10.244.1.0/24");
-    pbe_str(&e, 7, "fd00:1::/64");
-    pbe_str(&e, 3, "sim://node-1");
-    pbe_bool(&e, 4, 1);
-    pbe_begin(&e, 5);
-    pbe_str(&e, 1, "dedicated");
-    pbe_str(&e, 2, "infra");
-    pbe_str(&e, 3, "NoSchedule");
-    pbe_time(&e, 4, T0, 0);
-    pbe_end(&e);
-    pbe_begin(&e, 5);
-    pbe_str(&e, 1, "node.kubernetes.io/unreachable");
-    pbe_str(&e, 2, "");
-    pbe_str(&e, 3, "NoExecute");
-    pbe_end(&e);
-    pbe_str(&e, 2, "");
-    pbe_end(&e);
-    pbe_begin(&e, 3);
-    pbe_res(&e, 1, "cpu", "4");
-    pbe_res(&e, 1, "memory", "8Gi");
-    pbe_res(&e, 1, "pods", "110");
-    pbe_res(&e, 2, "cpu", "3800m");
-    pbe_res(&e, 2, "memory", "7901Mi");
-    pbe_res(&e, 2, "pods", "110");
-    pbe_str(&e, 3, "");
-    enc_node_condition(&e, "Ready", "True", "KubeletReady");
-    enc_node_condition(&e, "MemoryPressure", "False", "KubeletHasSufficientMemory");
-    pbe_begin(&e, 5);
-    pbe_str(&e, 1, "InternalIP");
-    pbe_str(&e, 2, "10.0.0.1");
-    pbe_end(&e);
-    pbe_begin(&e, 5);
-    pbe_str(&e, 1, "Hostname");
-    pbe_str(&e, 2, "node-1");
-    pbe_end(&e);
-    pbe_begin(&e, 6);
-    pbe_begin(&e, 1);
-    pbe_int(&e, 1, 10250);
-    pbe_end(&e);
-    pbe_end(&e);
-    pbe_begin(&e, 7);
-    pbe_str(&e, 1, "m-1");
-    pbe_str(&e, 2, "s-1");
-    pbe_str(&e, 3, "b-1");
-    pbe_str(&e, 4, "6.1.0");
-    pbe_str(&e, 5, "Debian GNU/Linux 12");
-    pbe_str(&e, 6, "everynode://0.1");
-    pbe_str(&e, 7, "v1.32.0");
-    pbe_str(&e, 8, "");
-    pbe_str(&e, 9, "linux");
-    pbe_str(&e, 10, "amd64");
-    pbe_begin(&e, 11);
-    pbe_int(&e, 1, 0);
-    pbe_end(&e);
-    pbe_end(&e);
-    pbe_begin(&e, 8);
-    pbe_str(&e, 1, "docker.io/library/busybox@sha256:0123");
-    pbe_str(&e, 1, "docker.io/library/busybox:1.36");
-    pbe_int(&e, 2, 4261574);
-    pbe_end(&e);
-    pbe_begin(&e, 8);
-    pbe_int(&e, 2, 0);
-    pbe_end(&e);
-    pbe_str(&e, 9, "kubernetes.io/csi/vol-1");
-    pbe_begin(&e, 10);
-    pbe_str(&e, 1, "kubernetes.io/csi/vol-1");
-    pbe_str(&e, 2, "/dev/sdb");
-    pbe_end(&e);
-    pbe_begin(&e, 12);
-    pbe_str(&e, 1, "runc");
-    pbe_begin(&e, 2);
-    pbe_bool(&e, 1, 1);
-    pbe_bool(&e, 2, 0);
-    pbe_end(&e);
-    pbe_end(&e);
-    pbe_begin(&e, 13);
-    pbe_bool(&e, 1, 1);
-    pbe_end(&e);
-    pbe_end(&e);
+    enc_node_full(&e);
     o = pbt_decode("v1", "Node", &e);
     pbt_eq(o, "metadata",
            "{'name':'node-1','resourceVersion':'77','labels':{'daemonset-color':'blue',"
@@ -720,6 +730,21 @@ static void test_errors_name_the_field(void **state)
     free(err);
 }
 
+/* The full DaemonSet and Node, randomly damaged: never a crash, a leak or
+ * a partial object. */
+static void test_mutations(void **state)
+{
+    (void)state;
+    static pbe e, body;
+
+    enc_daemonset_full(&e);
+    pbe_envelope(&body, "apps/v1", "DaemonSet", &e);
+    pbt_mutate(body.b, body.n, 3000, 0x9e3779b97f4a7c15ULL);
+    enc_node_full(&e);
+    pbe_envelope(&body, "v1", "Node", &e);
+    pbt_mutate(body.b, body.n, 3000, 0xd1b54a32d192ed03ULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -732,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_lease),
         cmocka_unit_test(test_binding_and_eviction),
         cmocka_unit_test(test_errors_name_the_field),
+        cmocka_unit_test(test_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

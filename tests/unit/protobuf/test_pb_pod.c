@@ -1002,10 +1002,32 @@ static void test_pod_like_kubectl_debug(void **state)
     json_decref(o);
 }
 
+/* The full pod, randomly damaged: never a crash, a leak or a partial
+ * object. */
+static void test_pod_mutations(void **state)
+{
+    (void)state;
+    static pbe e, body;
+
+    pbe_init(&e);
+    enc_meta(&e, 1, "web-0", "default");
+    pbe_begin(&e, 2);
+    enc_volumes(&e);
+    enc_containers(&e);
+    enc_pod_spec_rest(&e);
+    pbe_end(&e);
+    pbe_begin(&e, 3);
+    enc_container_status(&e, 8, "app", 1);
+    pbe_end(&e);
+    pbe_envelope(&body, "v1", "Pod", &e);
+    pbt_mutate(body.b, body.n, 3000, 0x2545f4914f6cdd1dULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pod_spec),
+        cmocka_unit_test(test_pod_mutations),
         cmocka_unit_test(test_pod_status),
         cmocka_unit_test(test_pod_like_kubectl_debug),
     };
