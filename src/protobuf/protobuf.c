@@ -30,6 +30,13 @@
  * recursion on crafted input. */
 #define PB_MAX_DEPTH 32
 
+/* Most JSON values (wire fields read plus zero values filled in) one body
+ * may produce.  Filling makes a few bytes of input expand (two bytes, an
+ * empty ContainerStatus, become ten values), so the count, not the body
+ * size, bounds memory.  A pod has a few thousand values; a JSON body within
+ * the API's 3 MiB limit can hold about 1.5 million. */
+#define PB_MAX_VALUES 500000
+
 static const unsigned char pb_magic[4] = {'k', '8', 's', 0};
 
 /* Wire types. */
@@ -46,6 +53,7 @@ struct reader {
 struct ctx {
     const unsigned char *base; /* start of the body */
     char *err;                 /* first error message, owned; NULL while all is well */
+    size_t values;             /* values produced so far, against PB_MAX_VALUES */
 };
 
 static int set_err(struct ctx *c, const struct reader *r, const char *fmt, ...)
@@ -360,9 +368,11 @@ static int typed_map_entry(struct ctx *c, const struct pb_field *f, const unsign
     rc = decode_message(c, f->msg, d, n, entry, depth + 1);
     if (rc != 0)
         goto out_free_entry;
+    /* fill_defaults gave both parts a value, so these hold for any input;
+     * checked all the same, since the entry table is data */
     key = json_string_value(json_object_get(entry, "key"));
-    if (!key) {
-        rc = set_err(c, NULL, "%s: map entry without a string key", f->json);
+    if (!key || !json_object_get(entry, "value")) {
+        rc = set_err(c, NULL, "%s: map entry without a key or value", f->json);
         goto out_free_entry;
     }
     json_object_set(obj, key, json_object_get(entry, "value"));
@@ -406,11 +416,15 @@ static json_t *varint_value(const struct pb_field *f, uint64_t v)
 }
 
 /* Store a decoded scalar value: append for repeated fields, else set
- * (last one wins, as in protobuf).  Takes v; NULL means "leave out". */
+ * (last one wins, as in protobuf).  Takes v; NULL means "leave out" (an
+ * omitempty zero, which also undoes an earlier occurrence's value). */
 static void store(json_t *obj, const struct pb_field *f, json_t *v)
 {
-    if (!v)
+    if (!v) {
+        if (!(f->flags & PB_REPEATED))
+            json_object_del(obj, f->json);
         return;
+    }
     if (f->flags & PB_REPEATED) {
         json_t *arr = json_object_get(obj, f->json);
         if (!json_is_array(arr)) {
@@ -563,6 +577,8 @@ static int fill_defaults(struct ctx *c, const struct pb_msg *m, json_t *obj, int
         }
         if (json_object_get(obj, f->json))
             continue;
+        if (++c->values > PB_MAX_VALUES)
+            return set_err(c, NULL, "the object has more than %d values", PB_MAX_VALUES);
         if ((f->flags & (PB_REPEATED | PB_PTR)) || f->kind == PB_MAP || f->kind == PB_MAP_SS) {
             if (!omit)
                 json_object_set_new(obj, f->json, json_null());
@@ -623,6 +639,8 @@ static int decode_message(struct ctx *c, const struct pb_msg *m, const unsigned 
 
         if (read_key(&r, &num, &wt) != 0)
             return set_err(c, &r, "%s: bad field key", m->name);
+        if (++c->values > PB_MAX_VALUES)
+            return set_err(c, &r, "the object has more than %d values", PB_MAX_VALUES);
         f = find_field(m, num);
         if (!f) {
             if (skip_field(&r, wt) != 0)
@@ -740,7 +758,7 @@ static const struct pb_kind_desc *find_kind(const struct envelope *e)
 
 int pb_decode_object(const unsigned char *buf, size_t len, json_t **out, char **err)
 {
-    struct ctx c = {buf, NULL};
+    struct ctx c = {.base = buf};
     struct envelope e = {0};
     const struct pb_kind_desc *k;
     json_t *obj = NULL, *av = NULL, *kd = NULL;

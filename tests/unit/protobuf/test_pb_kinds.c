@@ -730,6 +730,61 @@ static void test_errors_name_the_field(void **state)
     free(err);
 }
 
+/* Body "k8s\0" + Unknown{v1 Pod, raw: Pod{status{n empty
+ * containerStatuses}}}: two bytes of input per status, each of which
+ * decodes to ten values.  The caller frees the result. */
+static unsigned char *many_statuses(size_t n, size_t *len)
+{
+    size_t elems = 2 * n, cap = elems + 64, at = 0;
+    unsigned char *b = malloc(cap), hdr[32];
+    size_t h;
+
+    assert_non_null(b);
+    memcpy(b, "k8s\0\x0a\x09\x0a\x02v1\x12\x03Pod", 15);
+    at = 15;
+    /* field 2 (raw) = Pod{field 3 (status) = elems} */
+    h = 0;
+    hdr[h++] = 0x1a;
+    h += pbe_varint_to(hdr + h, elems);
+    b[at++] = 0x12;
+    at += pbe_varint_to(b + at, h + elems);
+    memcpy(b + at, hdr, h);
+    at += h;
+    for (size_t i = 0; i < n; i++) {
+        b[at++] = 0x42; /* field 8, length-delimited */
+        b[at++] = 0x00;
+    }
+    assert_true(at <= cap);
+    *len = at;
+    return b;
+}
+
+/* Zero values filled in make small input large; the number of values one
+ * body may produce is bounded. */
+static void test_value_budget(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *b = many_statuses(20000, &len);
+    json_t *out = NULL;
+    char *err = NULL;
+
+    assert_int_equal(pb_decode_object(b, len, &out, &err), 0);
+    assert_int_equal(json_array_size(pbt_at(out, "status.containerStatuses")), 20000);
+    pbt_eq(out, "status.containerStatuses[19999]",
+           "{'name':'','state':{},'lastState':{},'ready':false,'restartCount':0,'image':'',"
+           "'imageID':''}");
+    json_decref(out);
+    free(b);
+    out = NULL;
+    b = many_statuses(100000, &len);
+    assert_int_equal(pb_decode_object(b, len, &out, &err), EN_INVALID);
+    assert_null(out);
+    assert_non_null(strstr(err, "more than 500000 values"));
+    free(err);
+    free(b);
+}
+
 /* The full DaemonSet and Node, randomly damaged: never a crash, a leak or
  * a partial object. */
 static void test_mutations(void **state)
@@ -757,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_lease),
         cmocka_unit_test(test_binding_and_eviction),
         cmocka_unit_test(test_errors_name_the_field),
+        cmocka_unit_test(test_value_budget),
         cmocka_unit_test(test_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

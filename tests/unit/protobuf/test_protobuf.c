@@ -390,7 +390,7 @@ static const struct pb_msg m_test = {"Test", f_test};
 /* Decode p with the test descriptor; return rc and the compact JSON. */
 static int decode_test(const pbuf *p, char **json, char **err)
 {
-    struct ctx c = {p->b, NULL};
+    struct ctx c = {.base = p->b};
     json_t *obj = json_object();
     int rc = decode_message(&c, &m_test, p->b, p->n, obj, 0);
     *json = rc == 0 ? json_dump_ordered(obj, NULL) : NULL;
@@ -574,7 +574,7 @@ static const struct pb_msg m_zero = {"Zero", f_zero};
 
 static void expect_msg(const struct pb_msg *m, const pbuf *p, const char *want)
 {
-    struct ctx c = {p->b, NULL};
+    struct ctx c = {.base = p->b};
     json_t *obj = json_object();
     int rc = decode_message(&c, m, p->b, p->n, obj, 0);
     if (rc != 0)
@@ -689,7 +689,7 @@ static void test_quantity_map(void **state)
     put_str(&q, 1, "2");
     put_msg(&e, 2, &q);
     put_res_entry(&p, &e);
-    c = (struct ctx){p.b, NULL};
+    c = (struct ctx){.base = p.b};
     obj = json_object();
     assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), 0);
     char *got = json_dump_ordered(json_object_get(obj, "res"), NULL);
@@ -702,7 +702,7 @@ static void test_quantity_map(void **state)
     p.n = e.n = q.n = 0;
     put_bytes(&e, 1, "\xff", 1);
     put_res_entry(&p, &e);
-    c = (struct ctx){p.b, NULL};
+    c = (struct ctx){.base = p.b};
     obj = json_object();
     assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), EN_INVALID);
     assert_non_null(strstr(c.err, "key is not valid UTF-8"));
@@ -713,7 +713,7 @@ static void test_quantity_map(void **state)
     put_str(&e, 1, "cpu");
     put_uint(&e, 2, 5); /* a varint where the Quantity message belongs */
     put_res_entry(&p, &e);
-    c = (struct ctx){p.b, NULL};
+    c = (struct ctx){.base = p.b};
     obj = json_object();
     assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), EN_INVALID);
     assert_non_null(strstr(c.err, "value: wire type 0"));
@@ -725,11 +725,32 @@ static void test_quantity_map(void **state)
     put_str(&q, 1, "");
     put_msg(&e, 2, &q);
     put_res_entry(&p, &e);
-    c = (struct ctx){p.b, NULL};
+    c = (struct ctx){.base = p.b};
     obj = json_object();
     assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), EN_INVALID);
     assert_non_null(strstr(c.err, "Quantity is an empty string"));
     free(c.err);
+    json_decref(obj);
+}
+
+/* A later occurrence of a field wins even when it is an omitempty zero. */
+static void test_last_zero_wins(void **state)
+{
+    (void)state;
+    pbuf p = {.n = 0};
+
+    put_str(&p, 11, "x");
+    put_uint(&p, 12, 5);
+    put_uint(&p, 13, 1);
+    put_str(&p, 11, "");
+    put_uint(&p, 12, 0);
+    put_uint(&p, 13, 0);
+    struct ctx c = {.base = p.b};
+    json_t *obj = json_object();
+    assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), 0);
+    assert_null(json_object_get(obj, "sO"));
+    assert_null(json_object_get(obj, "iO"));
+    assert_null(json_object_get(obj, "bO"));
     json_decref(obj);
 }
 
@@ -746,7 +767,7 @@ static void test_inline_merges_repeated_occurrences(void **state)
     sub.n = 0;
     put_str(&sub, 1, "third");
     put_msg(&p, 25, &sub);
-    struct ctx c = {p.b, NULL};
+    struct ctx c = {.base = p.b};
     json_t *obj = json_object();
     assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), 0);
     assert_string_equal(json_string_value(json_object_get(obj, "inner")), "third");
@@ -757,7 +778,7 @@ static void test_inline_merges_repeated_occurrences(void **state)
     sub.n = 0;
     put_uint(&sub, 1, 3);
     put_msg(&p, 25, &sub);
-    c = (struct ctx){p.b, NULL};
+    c = (struct ctx){.base = p.b};
     obj = json_object();
     assert_int_equal(decode_message(&c, &m_zero, p.b, p.n, obj, 0), EN_INVALID);
     assert_non_null(strstr(c.err, "Inl.inner: wire type 0"));
@@ -1245,6 +1266,7 @@ int main(void)
         cmocka_unit_test(test_zero_values_of_absent_fields),
         cmocka_unit_test(test_zero_values_on_the_wire),
         cmocka_unit_test(test_quantity_map),
+        cmocka_unit_test(test_last_zero_wins),
         cmocka_unit_test(test_inline_merges_repeated_occurrences),
         cmocka_unit_test(test_registered_descriptors),
         cmocka_unit_test(test_bad_envelopes),
