@@ -23,7 +23,7 @@
 #define PTR PB_PTR
 #define INLINE PB_INLINE
 
-/* ---- meta/v1 ---------------------------------------------------------------- */
+/* ---- meta/v1 ----------------------------------------------------------- */
 
 static const struct pb_field f_owner_reference[] = {
     {5, "apiVersion", PB_STRING, 0, NULL},
@@ -98,7 +98,7 @@ static const struct pb_field f_delete_options[] = {
 };
 static const struct pb_msg m_delete_options = {"DeleteOptions", f_delete_options};
 
-/* ---- shared core/v1 pieces -------------------------------------------------- */
+/* ---- shared core/v1 pieces --------------------------------------------- */
 
 /* map<string, resource.Quantity> entry (ResourceList: limits, requests,
  * capacity, allocatable, overhead). */
@@ -124,7 +124,7 @@ static const struct pb_field f_object_reference[] = {
 };
 static const struct pb_msg m_object_reference = {"ObjectReference", f_object_reference};
 
-/* ---- core/v1 Namespace ------------------------------------------------------ */
+/* ---- core/v1 Namespace ------------------------------------------------- */
 
 static const struct pb_field f_namespace_spec[] = {
     {1, "finalizers", PB_STRING, REP | OMIT, NULL},
@@ -157,7 +157,7 @@ static const struct pb_field f_namespace[] = {
 };
 static const struct pb_msg m_namespace = {"Namespace", f_namespace};
 
-/* ---- core/v1 ServiceAccount, Binding ---------------------------------------- */
+/* ---- core/v1 ServiceAccount, Binding ----------------------------------- */
 
 static const struct pb_field f_service_account[] = {
     {1, "metadata", PB_MESSAGE, OMIT, &pb__m_object_meta},
@@ -175,7 +175,7 @@ static const struct pb_field f_binding[] = {
 };
 static const struct pb_msg m_binding = {"Binding", f_binding};
 
-/* ---- core/v1 Event ---------------------------------------------------------- */
+/* ---- core/v1 Event ----------------------------------------------------- */
 
 static const struct pb_field f_event_source[] = {
     {1, "component", PB_STRING, OMIT, NULL},
@@ -211,7 +211,7 @@ static const struct pb_field f_event[] = {
 };
 static const struct pb_msg m_event = {"Event", f_event};
 
-/* ---- coordination.k8s.io/v1 Lease ------------------------------------------- */
+/* ---- coordination.k8s.io/v1 Lease -------------------------------------- */
 
 static const struct pb_field f_lease_spec[] = {
     {1, "holderIdentity", PB_STRING, OMIT | PTR, NULL},
@@ -232,7 +232,7 @@ static const struct pb_field f_lease[] = {
 };
 static const struct pb_msg m_lease = {"Lease", f_lease};
 
-/* ---- policy/v1 Eviction ------------------------------------------------- */
+/* ---- policy/v1 Eviction ------------------------------------------------ */
 
 static const struct pb_field f_eviction[] = {
     {1, "metadata", PB_MESSAGE, OMIT, &pb__m_object_meta},
@@ -241,7 +241,7 @@ static const struct pb_field f_eviction[] = {
 };
 static const struct pb_msg m_eviction = {"Eviction", f_eviction};
 
-/* ---- kinds --------------------------------------------------------------- */
+/* ---- kinds ------------------------------------------------------------- */
 
 /* DeleteOptions is registered in every group, so any apiVersion goes. */
 const struct pb_kind_desc pb__kinds[] = {

@@ -17,7 +17,7 @@
 #define PTR PB_PTR
 #define INLINE PB_INLINE
 
-/* ---- apps/v1 DaemonSet, ControllerRevision ---------------------------------- */
+/* ---- apps/v1 DaemonSet, ControllerRevision ----------------------------- */
 
 static const struct pb_field f_rolling_update_daemon_set[] = {
     {1, "maxUnavailable", PB_INTORSTR, OMIT | PTR, NULL},

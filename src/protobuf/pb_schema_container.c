@@ -18,7 +18,7 @@
 #define PTR PB_PTR
 #define INLINE PB_INLINE
 
-/* ---- core/v1 containers ----------------------------------------------------- */
+/* ---- core/v1 containers ------------------------------------------------ */
 
 static const struct pb_field f_container_port[] = {
     {1, "name", PB_STRING, OMIT, NULL},      {2, "hostPort", PB_INT32, OMIT, NULL},

@@ -19,7 +19,7 @@
 #define PTR PB_PTR
 #define INLINE PB_INLINE
 
-/* ---- core/v1 Node ----------------------------------------------------------- */
+/* ---- core/v1 Node ------------------------------------------------------ */
 
 static const struct pb_field f_taint[] = {
     {1, "key", PB_STRING, 0, NULL},

@@ -21,7 +21,7 @@
 #define PTR PB_PTR
 #define INLINE PB_INLINE
 
-/* ---- core/v1 PodSpec -------------------------------------------------------- */
+/* ---- core/v1 PodSpec --------------------------------------------------- */
 
 static const struct pb_field f_sysctl[] = {
     {1, "name", PB_STRING, 0, NULL},
@@ -264,7 +264,7 @@ static const struct pb_field f_pod_template_spec[] = {
 };
 const struct pb_msg pb__m_pod_template_spec = {"PodTemplateSpec", f_pod_template_spec};
 
-/* ---- core/v1 PodStatus, Pod ------------------------------------------------- */
+/* ---- core/v1 PodStatus, Pod -------------------------------------------- */
 
 static const struct pb_field f_pod_condition[] = {
     {1, "type", PB_STRING, 0, NULL},

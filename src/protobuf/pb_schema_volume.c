@@ -18,7 +18,7 @@
 #define PTR PB_PTR
 #define INLINE PB_INLINE
 
-/* ---- core/v1 volumes -------------------------------------------------------- */
+/* ---- core/v1 volumes --------------------------------------------------- */
 
 static const struct pb_field f_host_path_volume_source[] = {
     {1, "path", PB_STRING, 0, NULL},

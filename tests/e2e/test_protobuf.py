@@ -86,6 +86,8 @@ SCHEMA = {
     "OwnerReference": {"kind": (1, "s"), "name": (3, "s"), "uid": (4, "s"),
                        "apiVersion": (5, "s"), "controller": (6, "b"),
                        "blockOwnerDeletion": (7, "b")},
+    "DeleteOptions": {"gracePeriodSeconds": (1, "i"), "orphanDependents": (3, "b"),
+                      "propagationPolicy": (4, "s"), "dryRun": (5, "s")},
     "LabelSelector": {"matchLabels": (1, "mss"), "matchExpressions": (2, "LabelSelectorRequirement")},
     "LabelSelectorRequirement": {"key": (1, "s"), "operator": (2, "s"), "values": (3, "s")},
     # apps/v1
@@ -221,6 +223,10 @@ SCHEMA = {
     "ContainerStateTerminated": {"exitCode": (1, "i"), "signal": (2, "i"), "reason": (3, "s"),
                                  "message": (4, "s"), "startedAt": (5, "t"),
                                  "finishedAt": (6, "t"), "containerID": (7, "s")},
+    "Binding": {"metadata": (1, "ObjectMeta"), "target": (2, "ObjectReference")},
+    "ObjectReference": {"kind": (1, "s"), "namespace": (2, "s"), "name": (3, "s"),
+                        "uid": (4, "s"), "apiVersion": (5, "s")},
+    "Eviction": {"metadata": (1, "ObjectMeta"), "deleteOptions": (2, "DeleteOptions")},
     # core/v1 Node
     "Node": {"metadata": (1, "ObjectMeta"), "spec": (2, "NodeSpec"), "status": (3, "NodeStatus")},
     "NodeSpec": {"podCIDR": (1, "s"), "providerID": (3, "s"), "unschedulable": (4, "b"),
@@ -539,6 +545,15 @@ def test_daemonset_create_update_and_status(srv, nodes, space, space2):
         assert got["status"].get("conditions") == [cond], got["status"]
         assert got["spec"].get("minReadySeconds", 0) == 0, got["spec"]
 
+    # DeleteCollection with a protobuf DeleteOptions of group apps/v1, as the
+    # e2e suite's typed client sends it: the DaemonSet and its pods go
+    opts = {"apiVersion": "apps/v1", "kind": "DeleteOptions", "propagationPolicy": "Background"}
+    r = send_pb(srv, "DELETE", f"{base[0]}?labelSelector=app%3Dpbtest", opts)
+    assert r.status == 200, r
+    assert srv.api("GET", f"{base[0]}/{name}").status == 404
+    wait_until(lambda: not ds_pods(srv, nss[0], name), timeout=20, what="the pods to go")
+    assert srv.api("GET", f"{base[1]}/{name}").status == 200  # the other namespace's stays
+
 
 # ---- Pod ------------------------------------------------------------------------
 
@@ -640,6 +655,30 @@ def test_pod_create_and_status_update(srv, nodes, space):
         "waiting": {"reason": "ErrImagePull", "message": "not found"}}, st
     assert st["conditions"][0]["lastProbeTime"] is None, st
     assert st["hostIPs"] == [{"ip": "127.0.0.1"}] and st["podIPs"] == [{"ip": "10.244.0.9"}], st
+
+
+def test_binding_and_eviction(srv, nodes, space):
+    """pods/NAME/binding and pods/NAME/eviction with protobuf bodies."""
+    _, node_names = nodes
+    base = f"/api/v1/namespaces/{space}/pods"
+    p = pod("bind-me", space, "")
+    del p["spec"]["nodeName"]
+    del p["spec"]["affinity"]
+    p["spec"]["schedulerName"] = "elsewhere"  # not ours: stays unbound until bound here
+    r = srv.api("POST", base, p)
+    assert r.status == 201, r
+    binding = {"apiVersion": "v1", "kind": "Binding",
+               "metadata": {"name": "bind-me", "namespace": space},
+               "target": {"kind": "Node", "name": node_names[1]}}
+    r = send_pb(srv, "POST", f"{base}/bind-me/binding", binding)
+    assert r.status == 201, r
+    assert srv.get_json(f"{base}/bind-me")["spec"]["nodeName"] == node_names[1]
+    eviction = {"apiVersion": "policy/v1", "kind": "Eviction",
+                "metadata": {"name": "bind-me", "namespace": space},
+                "deleteOptions": {"gracePeriodSeconds": 0}}
+    r = send_pb(srv, "POST", f"{base}/bind-me/eviction", eviction)
+    assert r.status == 201, r
+    wait_until(lambda: srv.api("GET", f"{base}/bind-me").status == 404, what="the evicted pod to go")
 
 
 # ---- Node -----------------------------------------------------------------------
