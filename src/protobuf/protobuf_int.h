@@ -1,6 +1,6 @@
 /*
  * protobuf_int.h -- private declarations shared by protobuf.c (the wire
- * decoder) and pb_schema.c (the message descriptors).
+ * decoder) and pb_schema*.c (the message descriptors).
  *
  * A message descriptor maps field numbers of a Kubernetes generated.proto
  * message to JSON names and value kinds, so that a new kind is decoded by
@@ -12,9 +12,9 @@
  * The decoder reproduces the JSON a Go client would have sent for the same
  * object: Go decodes protobuf into its structs (absent fields are zero
  * values) and encoding/json writes them back by their json tags.  So:
- *   - a field present on the wire is written, except a zero scalar, empty
- *     string, or zero-length repeated/map field with omitempty (PB_OMITEMPTY)
- *     when the Go field is not a pointer;
+ *   - a field present on the wire is written, except a zero number, false
+ *     or empty string with omitempty (PB_OMITEMPTY) when the Go field is not
+ *     a pointer (PB_PTR);
  *   - a field absent from the wire gets what Go writes for its zero value:
  *     nothing for omitempty scalars, slices, maps and pointers; null for
  *     slices, maps and pointers without omitempty; "" / 0 / false for
