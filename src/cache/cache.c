@@ -61,8 +61,11 @@ struct cache {
     size_t ring_bytes;             /* JSON bytes the ring's events refer to */
     pthread_mutex_t watchers_mu;   /* guards the watcher list links */
     cache_watcher *watchers;
+    /* Held while listeners run and while the list changes, so that a
+     * removed listener is never called after cache_remove_listener. */
+    pthread_mutex_t listeners_mu;
     struct cache_listener listeners[CACHE_MAX_LISTENERS];
-    size_t nlisteners;             /* set before traffic starts */
+    size_t nlisteners;
 };
 
 /* Owner index bucket: the dependents of one owner uid, by store key
@@ -508,10 +511,14 @@ static void cache_on_store_events(void *ctx, const store_event *evs, size_t n)
     pthread_cond_broadcast(&c->rev_cv);
     pthread_mutex_unlock(&c->rev_mu);
 
+    pthread_mutex_lock(&c->listeners_mu);
     for (size_t i = 0; i < na; i++) {
         for (size_t l = 0; l < c->nlisteners; l++)
             c->listeners[l].fn(c->listeners[l].ctx, applied[i].type, applied[i].obj,
                                applied[i].prev, applied[i].tree);
+    }
+    pthread_mutex_unlock(&c->listeners_mu);
+    for (size_t i = 0; i < na; i++) {
         cache_obj_unref(applied[i].obj);
         cache_obj_unref(applied[i].prev);
     }
@@ -532,6 +539,7 @@ int cache_open(store *st, size_t history, cache **out)
     pthread_mutex_init(&c->rev_mu, NULL);
     pthread_cond_init(&c->rev_cv, NULL);
     pthread_mutex_init(&c->watchers_mu, NULL);
+    pthread_mutex_init(&c->listeners_mu, NULL);
     hmap_init(&c->by_uid);
     hmap_init(&c->by_owner);
     kinds = types_all(&nk);
@@ -617,18 +625,35 @@ void cache_close(cache *c)
     pthread_mutex_destroy(&c->rev_mu);
     pthread_cond_destroy(&c->rev_cv);
     pthread_mutex_destroy(&c->watchers_mu);
+    pthread_mutex_destroy(&c->listeners_mu);
     free(c);
 }
 
 void cache_add_listener(cache *c, cache_listener_fn fn, void *ctx)
 {
+    pthread_mutex_lock(&c->listeners_mu);
     if (c->nlisteners >= CACHE_MAX_LISTENERS)
         en_fatal("cache: too many listeners");
-    pthread_rwlock_wrlock(&c->lock);
     c->listeners[c->nlisteners].fn = fn;
     c->listeners[c->nlisteners].ctx = ctx;
     c->nlisteners++;
-    pthread_rwlock_unlock(&c->lock);
+    pthread_mutex_unlock(&c->listeners_mu);
+}
+
+void cache_remove_listener(cache *c, cache_listener_fn fn, void *ctx)
+{
+    if (!c)
+        return;
+    pthread_mutex_lock(&c->listeners_mu);
+    for (size_t l = 0; l < c->nlisteners; l++) {
+        if (c->listeners[l].fn == fn && c->listeners[l].ctx == ctx) {
+            memmove(&c->listeners[l], &c->listeners[l + 1],
+                    (c->nlisteners - l - 1) * sizeof c->listeners[0]);
+            c->nlisteners--;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&c->listeners_mu);
 }
 
 int64_t cache_revision(cache *c)

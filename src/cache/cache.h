@@ -166,5 +166,9 @@ void cache_unwatch(cache *c, cache_watcher *w);
 typedef void (*cache_listener_fn)(void *ctx, enum cache_ev_type type, cache_obj *obj,
                                   cache_obj *prev, json_t *tree);
 void cache_add_listener(cache *c, cache_listener_fn fn, void *ctx);
+/* Unsubscribe fn/ctx (added before): when this returns, no call of it is
+ * running and none will start, so ctx may be freed.  Call it before
+ * freeing what ctx points to; never from a listener. */
+void cache_remove_listener(cache *c, cache_listener_fn fn, void *ctx);
 
 #endif /* EVERYNODE_CACHE_H */

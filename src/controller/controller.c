@@ -34,14 +34,15 @@ void ctrl_stop(controllers *cs)
 {
     if (!cs)
         return;
+    /* First stop the events: the store delivers them on its own thread,
+     * also for writes made before the API and the controllers stopped, and
+     * the informer would hand them to controllers being freed. */
+    informer_detach(cs->inf);
     sa_stop(cs->sa);
     nodelc_stop(cs->nodelc);
     sched_stop(cs->sched);
     ds_stop(cs->ds);
     gc_stop(cs->gc);
-    /* The informer's cache listener stays registered: the API and every
-     * controller are stopped by now, so no write can reach it before the
-     * caller closes the cache. */
     informer_free(cs->inf);
     free(cs);
 }

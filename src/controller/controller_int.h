@@ -94,6 +94,10 @@ typedef struct informer_handlers {
 
 /* Build from the cache's current content and subscribe to its changes. */
 informer *informer_start(cache *c);
+/* Stop taking cache events (and calling handlers): when this returns no
+ * handler is running or will be called.  Idempotent; informer_free does it
+ * too. */
+void informer_detach(informer *inf);
 void informer_free(informer *inf);
 /* Add handlers before traffic starts; up to 8. */
 void informer_add_handlers(informer *inf, const informer_handlers *h);

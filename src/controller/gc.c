@@ -330,6 +330,8 @@ void gc_stop(gc_ctrl *cs)
 {
     if (!cs)
         return;
+    /* Events may still arrive for writes made before the stop. */
+    cache_remove_listener(cs->c, gc_listener, cs);
     pthread_mutex_lock(&cs->mu);
     cs->stop = true;
     pthread_cond_signal(&cs->cv);

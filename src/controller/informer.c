@@ -40,6 +40,7 @@ struct informer {
     pthread_mutex_t snap_mu;     /* serialises readers rebuilding node_arr/ds_arr */
     informer_handlers handlers[INFORMER_MAX_HANDLERS];
     size_t nhandlers;
+    bool attached;               /* listening to the cache (owner thread only) */
 };
 
 /* ---- vectors ----------------------------------------------------------- */
@@ -423,6 +424,7 @@ informer *informer_start(cache *c)
     /* Subscribe first, then load: an object changed in between is applied
      * twice, which the map-replace logic tolerates. */
     cache_add_listener(c, informer_listener, inf);
+    inf->attached = true;
     pthread_rwlock_wrlock(&inf->lock);
     for (size_t k = 0; k < 3; k++) {
         const kind_info *ki = k < 2 ? types_by_resource("", "v1", kinds[k])
@@ -462,6 +464,14 @@ informer *informer_start(cache *c)
     return inf;
 }
 
+void informer_detach(informer *inf)
+{
+    if (!inf || !inf->attached)
+        return;
+    cache_remove_listener(inf->c, informer_listener, inf);
+    inf->attached = false;
+}
+
 void informer_free(informer *inf)
 {
     size_t pos = 0;
@@ -469,6 +479,7 @@ void informer_free(informer *inf)
 
     if (!inf)
         return;
+    informer_detach(inf);
     while (hmap_next(&inf->nodes, &pos, NULL, &v))
         node_fact_free(v);
     pos = 0;

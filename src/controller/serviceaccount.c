@@ -160,6 +160,8 @@ void sa_stop(sa_ctrl *sc)
 {
     if (!sc)
         return;
+    /* Events may still arrive for writes made before the stop. */
+    cache_remove_listener(sc->c, sa_listener, sc);
     pthread_mutex_lock(&sc->mu);
     sc->stop = true;
     pthread_cond_signal(&sc->cv);

@@ -9,6 +9,11 @@
  * limited to ten bytes, nesting is limited to PB_MAX_DEPTH, and any
  * inconsistency yields EN_INVALID with a message instead of a partial
  * object.  Unknown field numbers are skipped, as protobuf requires.
+ *
+ * The JSON produced is the one a Go client would have sent for the same
+ * object (rules in protobuf_int.h): after a message's fields are read,
+ * fill_defaults() adds what encoding/json writes for the fields the wire
+ * left out.
  */
 #include "protobuf/protobuf.h"
 
@@ -24,6 +29,13 @@
 /* Kubernetes objects nest a dozen levels; 32 leaves room and bounds the
  * recursion on crafted input. */
 #define PB_MAX_DEPTH 32
+
+/* Most JSON values (wire fields read plus zero values filled in) one body
+ * may produce.  Filling makes a few bytes of input expand (two bytes, an
+ * empty ContainerStatus, become ten values), so the count, not the body
+ * size, bounds memory.  A pod has a few thousand values; a JSON body within
+ * the API's 3 MiB limit can hold about 1.5 million. */
+#define PB_MAX_VALUES 500000
 
 static const unsigned char pb_magic[4] = {'k', '8', 's', 0};
 
@@ -41,6 +53,7 @@ struct reader {
 struct ctx {
     const unsigned char *base; /* start of the body */
     char *err;                 /* first error message, owned; NULL while all is well */
+    size_t values;             /* values produced so far, against PB_MAX_VALUES */
 };
 
 static int set_err(struct ctx *c, const struct reader *r, const char *fmt, ...)
@@ -179,20 +192,25 @@ static int read_timestamp(struct ctx *c, const unsigned char *d, size_t n, int64
     return 0;
 }
 
+/* Go's zero time.Time (0001-01-01T00:00:00Z) in Unix seconds. */
+#define PB_ZERO_TIME_SEC (-62135596800LL)
+
 /* Format a timestamp; EN_INVALID outside years 0001..9999 (as protobuf's
  * Timestamp) or with nanos outside 0..999999999. */
 static int format_time(int64_t sec, int32_t nsec, bool micro, char *buf, size_t len)
 {
     struct tm tm;
     time_t t;
-    char base[32];
+    char base[64];
 
-    if (sec < -62135596800LL || sec > 253402300799LL || nsec < 0 || nsec > 999999999)
+    if (sec < PB_ZERO_TIME_SEC || sec > 253402300799LL || nsec < 0 || nsec > 999999999)
         return EN_INVALID;
     t = (time_t)sec;
     if (!gmtime_r(&t, &tm))
         return EN_INVALID;
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    /* Not strftime's %Y: glibc writes year 1 as "1", Go as "0001". */
+    snprintf(base, sizeof base, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     if (micro)
         snprintf(buf, len, "%s.%06dZ", base, (int)(nsec / 1000));
     else
@@ -220,8 +238,9 @@ static int raw_json_value(struct ctx *c, const unsigned char *d, size_t n, json_
             return set_err(c, &r, "malformed field %u in raw JSON holder", num);
         }
     }
+    /* Go writes a nil Raw as null (RawExtension and FieldsV1 alike). */
     if (!raw || rawlen == 0) {
-        *out = json_object();
+        *out = json_null();
         return 0;
     }
     *out = json_loadb((const char *)raw, rawlen, JSON_DECODE_ANY, &jerr);
@@ -263,11 +282,12 @@ static int intorstr_value(struct ctx *c, const unsigned char *d, size_t n, json_
     return 0;
 }
 
-/* resource.Quantity {1: string}. */
+/* resource.Quantity {1: string}.  No string is Go's zero Quantity, "0";
+ * an empty one is refused, as Go's ParseQuantity refuses it. */
 static int quantity_value(struct ctx *c, const unsigned char *d, size_t n, json_t **out)
 {
     struct reader r = {d, d + n, c->base};
-    const unsigned char *s = (const unsigned char *)"";
+    const unsigned char *s = NULL;
     size_t slen = 0;
     uint32_t num;
     unsigned wt;
@@ -282,6 +302,12 @@ static int quantity_value(struct ctx *c, const unsigned char *d, size_t n, json_
             return set_err(c, &r, "malformed field %u in Quantity", num);
         }
     }
+    if (!s) {
+        *out = json_string("0");
+        return 0;
+    }
+    if (slen == 0)
+        return set_err(c, NULL, "Quantity is an empty string");
     *out = string_value(s, slen);
     if (!*out)
         return set_err(c, NULL, "Quantity is not valid UTF-8");
@@ -330,6 +356,31 @@ static int map_entry(struct ctx *c, const struct pb_field *f, const unsigned cha
 static int decode_message(struct ctx *c, const struct pb_msg *m, const unsigned char *d, size_t n,
                           json_t *obj, int depth);
 
+/* PB_MAP entry: decode it as f->msg ({1: key, 2: value}, absent parts
+ * filled with their zero values) and set obj[key] = value. */
+static int typed_map_entry(struct ctx *c, const struct pb_field *f, const unsigned char *d,
+                           size_t n, json_t *obj, int depth)
+{
+    json_t *entry = json_object();
+    const char *key;
+    int rc;
+
+    rc = decode_message(c, f->msg, d, n, entry, depth + 1);
+    if (rc != 0)
+        goto out_free_entry;
+    /* fill_defaults gave both parts a value, so these hold for any input;
+     * checked all the same, since the entry table is data */
+    key = json_string_value(json_object_get(entry, "key"));
+    if (!key || !json_object_get(entry, "value")) {
+        rc = set_err(c, NULL, "%s: map entry without a key or value", f->json);
+        goto out_free_entry;
+    }
+    json_object_set(obj, key, json_object_get(entry, "value"));
+out_free_entry:
+    json_decref(entry);
+    return rc;
+}
+
 static const struct pb_field *find_field(const struct pb_msg *m, uint32_t num)
 {
     for (const struct pb_field *f = m->fields; f->json; f++)
@@ -343,9 +394,15 @@ static bool is_varint_kind(enum pb_kind k)
     return k == PB_INT64 || k == PB_INT32 || k == PB_BOOL;
 }
 
+/* Whether a zero value of f is left out when present on the wire. */
+static bool omits_zero(const struct pb_field *f)
+{
+    return (f->flags & PB_OMITEMPTY) && !(f->flags & (PB_REPEATED | PB_PTR));
+}
+
 static json_t *varint_value(const struct pb_field *f, uint64_t v)
 {
-    if ((f->flags & PB_OMITEMPTY) && v == 0 && !(f->flags & PB_REPEATED))
+    if (omits_zero(f) && v == 0)
         return NULL;
     switch (f->kind) {
     case PB_BOOL:
@@ -359,11 +416,15 @@ static json_t *varint_value(const struct pb_field *f, uint64_t v)
 }
 
 /* Store a decoded scalar value: append for repeated fields, else set
- * (last one wins, as in protobuf).  Takes v; NULL means "leave out". */
+ * (last one wins, as in protobuf).  Takes v; NULL means "leave out" (an
+ * omitempty zero, which also undoes an earlier occurrence's value). */
 static void store(json_t *obj, const struct pb_field *f, json_t *v)
 {
-    if (!v)
+    if (!v) {
+        if (!(f->flags & PB_REPEATED))
+            json_object_del(obj, f->json);
         return;
+    }
     if (f->flags & PB_REPEATED) {
         json_t *arr = json_object_get(obj, f->json);
         if (!json_is_array(arr)) {
@@ -401,7 +462,7 @@ static int decode_len_field(struct ctx *c, const struct pb_msg *m, const struct 
     json_t *v = NULL;
     int64_t sec;
     int32_t nsec;
-    char tbuf[48];
+    char tbuf[96];
     int rc;
 
     switch (f->kind) {
@@ -409,13 +470,15 @@ static int decode_len_field(struct ctx *c, const struct pb_msg *m, const struct 
         v = string_value(d, n);
         if (!v)
             return set_err(c, NULL, "%s.%s is not valid UTF-8 or holds a NUL", m->name, f->json);
-        if ((f->flags & PB_OMITEMPTY) && n == 0 && !(f->flags & PB_REPEATED)) {
+        if (omits_zero(f) && n == 0) {
             json_decref(v);
             v = NULL;
         }
         break;
     case PB_MESSAGE: {
         json_t *sub;
+        if (f->flags & PB_INLINE)
+            return decode_message(c, f->msg, d, n, obj, depth + 1);
         if (f->flags & PB_REPEATED) {
             sub = json_object();
             rc = decode_message(c, f->msg, d, n, sub, depth + 1);
@@ -442,14 +505,31 @@ static int decode_len_field(struct ctx *c, const struct pb_msg *m, const struct 
         }
         return map_entry(c, f, d, n, map);
     }
+    case PB_MAP: {
+        json_t *map = json_object_get(obj, f->json);
+        if (!json_is_object(map)) {
+            map = json_object();
+            json_object_set_new(obj, f->json, map);
+        }
+        return typed_map_entry(c, f, d, n, map, depth);
+    }
     case PB_TIME:
     case PB_MICROTIME:
         /* Empty bytes are Go's zero time, which JSON writes as null. */
-        if (n == 0)
-            return 0;
+        if (n == 0) {
+            v = json_null();
+            break;
+        }
         rc = read_timestamp(c, d, n, &sec, &nsec);
         if (rc != 0)
             return rc;
+        /* Go keeps whole seconds of a Time and microseconds of a MicroTime. */
+        if (f->kind == PB_TIME)
+            nsec = 0;
+        if (sec == PB_ZERO_TIME_SEC && nsec >= 0 && nsec < 1000) {
+            v = json_null();
+            break;
+        }
         if (format_time(sec, nsec, f->kind == PB_MICROTIME, tbuf, sizeof tbuf) != 0)
             return set_err(c, NULL, "%s.%s: time out of range", m->name, f->json);
         v = json_string(tbuf);
@@ -476,7 +556,74 @@ static int decode_len_field(struct ctx *c, const struct pb_msg *m, const struct 
     return 0;
 }
 
-/* Decode message m from d/n, adding its fields to obj. */
+/* Give the fields of m that obj lacks what Go's encoding/json writes for
+ * a zero field (rules in protobuf_int.h).  A nested message is built and
+ * filled too; descriptors nest non-pointer messages only a few levels, and
+ * depth bounds a table that would not. */
+static int fill_defaults(struct ctx *c, const struct pb_msg *m, json_t *obj, int depth)
+{
+    if (depth > PB_MAX_DEPTH)
+        return set_err(c, NULL, "%s: nested too deeply", m->name);
+    for (const struct pb_field *f = m->fields; f->json; f++) {
+        json_t *v = NULL;
+        bool omit = (f->flags & PB_OMITEMPTY) != 0;
+        int rc;
+
+        if (f->flags & PB_INLINE) {
+            rc = fill_defaults(c, f->msg, obj, depth + 1);
+            if (rc != 0)
+                return rc;
+            continue;
+        }
+        if (json_object_get(obj, f->json))
+            continue;
+        if (++c->values > PB_MAX_VALUES)
+            return set_err(c, NULL, "the object has more than %d values", PB_MAX_VALUES);
+        if ((f->flags & (PB_REPEATED | PB_PTR)) || f->kind == PB_MAP || f->kind == PB_MAP_SS) {
+            if (!omit)
+                json_object_set_new(obj, f->json, json_null());
+            continue;
+        }
+        switch (f->kind) {
+        case PB_STRING:
+            v = omit ? NULL : json_string("");
+            break;
+        case PB_INT64:
+        case PB_INT32:
+            v = omit ? NULL : json_integer(0);
+            break;
+        case PB_BOOL:
+            v = omit ? NULL : json_false();
+            break;
+        case PB_MESSAGE:
+            v = json_object();
+            rc = fill_defaults(c, f->msg, v, depth + 1);
+            if (rc != 0) {
+                json_decref(v);
+                return rc;
+            }
+            break;
+        case PB_INTORSTR:
+            v = json_integer(0);
+            break;
+        case PB_QUANTITY:
+            v = json_string("0");
+            break;
+        case PB_TIME:
+        case PB_MICROTIME:
+        case PB_RAW_JSON:
+        default:
+            v = json_null();
+            break;
+        }
+        if (v)
+            json_object_set_new(obj, f->json, v);
+    }
+    return 0;
+}
+
+/* Decode message m from d/n, adding its fields to obj, then fill in the
+ * fields the wire left out. */
 static int decode_message(struct ctx *c, const struct pb_msg *m, const unsigned char *d, size_t n,
                           json_t *obj, int depth)
 {
@@ -492,6 +639,8 @@ static int decode_message(struct ctx *c, const struct pb_msg *m, const unsigned 
 
         if (read_key(&r, &num, &wt) != 0)
             return set_err(c, &r, "%s: bad field key", m->name);
+        if (++c->values > PB_MAX_VALUES)
+            return set_err(c, &r, "the object has more than %d values", PB_MAX_VALUES);
         f = find_field(m, num);
         if (!f) {
             if (skip_field(&r, wt) != 0)
@@ -524,7 +673,7 @@ static int decode_message(struct ctx *c, const struct pb_msg *m, const unsigned 
                 return rc;
         }
     }
-    return 0;
+    return fill_defaults(c, m, obj, depth);
 }
 
 /* ---- envelope ---------------------------------------------------------- */
@@ -609,7 +758,7 @@ static const struct pb_kind_desc *find_kind(const struct envelope *e)
 
 int pb_decode_object(const unsigned char *buf, size_t len, json_t **out, char **err)
 {
-    struct ctx c = {buf, NULL};
+    struct ctx c = {.base = buf};
     struct envelope e = {0};
     const struct pb_kind_desc *k;
     json_t *obj = NULL, *av = NULL, *kd = NULL;
@@ -657,7 +806,7 @@ int pb_decode_object(const unsigned char *buf, size_t len, json_t **out, char **
     json_object_set(obj, "apiVersion", av);
     json_object_set(obj, "kind", kd);
     /* No raw bytes is an object with every field unset. */
-    rc = e.raw ? decode_message(&c, k->msg, e.raw, e.raw_len, obj, 0) : 0;
+    rc = decode_message(&c, k->msg, e.raw ? e.raw : buf, e.raw ? e.raw_len : 0, obj, 0);
     if (rc != 0) {
         json_decref(obj);
         goto out_free_names;

@@ -18,6 +18,7 @@
 
 #include <ftw.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -947,6 +948,83 @@ static void test_listeners_batch_order(void **state)
     pthread_mutex_destroy(&a.mu);
 }
 
+/* cache_remove_listener: a removed listener gets nothing more, the others
+ * keep theirs; removing twice is harmless. */
+static void test_remove_listener(void **state)
+{
+    fx *f = *state;
+    seen a, b;
+
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    pthread_mutex_init(&a.mu, NULL);
+    pthread_mutex_init(&b.mu, NULL);
+    cache_add_listener(f->c, listen_cb, &a);
+    cache_add_listener(f->c, listen_cb, &b);
+    put_pod(f, "default", "r1", NULL, NULL, NULL);
+    cache_remove_listener(f->c, listen_cb, &a);
+    put_pod(f, "default", "r2", NULL, NULL, NULL);
+    assert_int_equal(a.n, 1);
+    assert_int_equal(b.n, 2);
+    cache_remove_listener(f->c, listen_cb, &a);
+    cache_remove_listener(f->c, listen_cb, &b);
+    put_pod(f, "default", "r3", NULL, NULL, NULL);
+    assert_int_equal(a.n, 1);
+    assert_int_equal(b.n, 2);
+    cache_remove_listener(NULL, listen_cb, &a);
+    pthread_mutex_destroy(&a.mu);
+    pthread_mutex_destroy(&b.mu);
+}
+
+/* A listener that takes its time, to catch cache_remove_listener returning
+ * while a call is still running. */
+struct slow {
+    atomic_int running; /* inside the callback */
+    atomic_int calls;   /* callbacks finished */
+};
+
+static void slow_cb(void *ctx, enum cache_ev_type type, cache_obj *obj, cache_obj *prev,
+                    json_t *tree)
+{
+    struct slow *s = ctx;
+    (void)type;
+    (void)obj;
+    (void)prev;
+    (void)tree;
+    atomic_store(&s->running, 1);
+    usleep(150 * 1000);
+    atomic_fetch_add(&s->calls, 1);
+    atomic_store(&s->running, 0);
+}
+
+static void *write_one(void *arg)
+{
+    put_pod(arg, "default", "slow", NULL, NULL, NULL);
+    return NULL;
+}
+
+static void test_remove_listener_waits_for_a_running_call(void **state)
+{
+    fx *f = *state;
+    struct slow s;
+    pthread_t t;
+
+    atomic_init(&s.running, 0);
+    atomic_init(&s.calls, 0);
+    cache_add_listener(f->c, slow_cb, &s);
+    assert_int_equal(pthread_create(&t, NULL, write_one, f), 0);
+    for (int i = 0; i < 500 && !atomic_load(&s.running); i++)
+        usleep(10 * 1000);
+    assert_int_equal(atomic_load(&s.running), 1);
+    cache_remove_listener(f->c, slow_cb, &s);
+    /* the call in progress finished before remove returned */
+    assert_int_equal(atomic_load(&s.running), 0);
+    assert_int_equal(atomic_load(&s.calls), 1);
+    pthread_join(t, NULL);
+    put_pod(f, "default", "after", NULL, NULL, NULL);
+    assert_int_equal(atomic_load(&s.calls), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -966,6 +1044,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_wait_rev, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_listeners, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_listeners_batch_order, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_remove_listener, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_remove_listener_waits_for_a_running_call, fx_setup,
+                                        fx_teardown),
     };
 
     log_set_level(LOG_ERROR);
