@@ -15,6 +15,7 @@ validation of List items, and explain (v3 and plaintext-openapiv2 output).
 Absent binaries are skipped.
 """
 
+import re
 import os
 
 import pytest
@@ -184,7 +185,8 @@ def test_apply_created_unchanged_configured(apply_kubectl, vns, server, tmp_path
     assert r.rc == 0, r
     assert r.out.strip() == "daemonset.apps/nginx unchanged", r
     changed = tmp_path / "nginx-ds.yaml"
-    changed.write_text(path.read_text().replace("nginx:latest", "nginx:1.27"))
+    image = re.search(r"^\s*image:\s*(\S+)\s*$", path.read_text(), re.M).group(1)
+    changed.write_text(path.read_text().replace(image, "nginx:1.27"))
     r = k("apply", "-f", changed, "-n", vns, "-v=6")
     assert r.rc == 0, r
     assert "daemonset.apps/nginx configured" in r.out, r

@@ -17,6 +17,12 @@ from conftest import EXAMPLES, Kubectl, header_columns, kubectl_versions, parse_
 
 DS_COLUMNS = ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR",
               "AGE"]
+def example_image(name):
+    """The (only) image an example manifest names."""
+    m = re.search(r"^\s*image:\s*(\S+)\s*$", (EXAMPLES / name).read_text(), re.M)
+    return m.group(1)
+
+
 WIDE = DS_COLUMNS + ["CONTAINERS", "IMAGES", "SELECTOR"]
 
 
@@ -61,7 +67,8 @@ def _core(vk, ns, make_node, minor):
     r = vk.ok("get", "ds", "-o", "wide", "-n", ns)
     assert header_columns(r.lines()[0]) == WIDE, r
     row = parse_table(r.out)[0]
-    assert (row["CONTAINERS"], row["IMAGES"], row["SELECTOR"]) == ("nginx", "nginx:latest", "app=nginx"), row
+    assert (row["CONTAINERS"], row["IMAGES"], row["SELECTOR"]) == (
+        "nginx", example_image("nginx-ds.yaml"), "app=nginx"), row
 
     r = vk.ok("get", "ds", "-A")
     assert any(row["NAMESPACE"] == ns and row["NAME"] == "nginx" for row in parse_table(r.out)), r
@@ -70,7 +77,8 @@ def _core(vk, ns, make_node, minor):
     assert re.search(r"^Name:\s+nginx$", r.out, re.M), r
     assert re.search(r"^Selector:\s+app=nginx$", r.out, re.M), r
     assert re.search(r"^Node-Selector:\s+<none>$", r.out, re.M), r
-    assert re.search(r"^\s+Image:\s+nginx:latest$", r.out, re.M), r
+    assert re.search(r"^\s+Image:\s+" + re.escape(example_image("nginx-ds.yaml")) + "$", r.out,
+                     re.M), r
 
     node = make_node()
     r = vk.ok("label", "nodes", node, "app=example")
@@ -80,7 +88,7 @@ def _core(vk, ns, make_node, minor):
     r = vk.ok("label", "nodes", node, "app-")
     assert r.out.strip() == f"node/{node} unlabeled", r
 
-    changed = path.read_text().replace("nginx:latest", "nginx:1.27")
+    changed = path.read_text().replace(example_image("nginx-ds.yaml"), "nginx:1.27")
     r = vk("apply", "-f", "-", "-n", ns, input=changed)
     assert r.rc == 0, r
     assert r.out.strip() == "daemonset.apps/nginx configured", r
