@@ -205,7 +205,22 @@ def bench_controller():
     return out
 
 
-BENCHES = {"api": bench_api, "controller": bench_controller}
+def bench_agent():
+    """Issue 4: real agents and runc on this machine (bench/agent_bench.py).
+    BENCH_AGENT_PARTS=running,rss,pull picks parts (the others keep their
+    previous figures)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import agent_bench
+    parts = os.environ.get("BENCH_AGENT_PARTS", "running,rss,pull").split(",")
+    res = agent_bench.run(Server, BIN, parts)
+    old = load_results().get("agent", {})
+    for part in ("running", "rss", "pull"):
+        if part not in res and part in old:
+            res[part] = old[part]
+    return res
+
+
+BENCHES = {"api": bench_api, "controller": bench_controller, "agent": bench_agent}
 
 # (results key, figure key, label, unit, target, "min"|"max")
 ROWS = [
