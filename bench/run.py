@@ -7,8 +7,11 @@ then rebuilt from every results file, so benchmarks can be re-run one at a
 time (`bench/run.py api`).  Targets come from the issues; the report says
 for each figure whether this machine met it.
 
-Usage: bench/run.py [api ...]     (default: all)
-Env:   BUILD=build/rel (where bin/ and bench/ binaries live)
+Usage: bench/run.py [api|controller|agent ...]     (default: all)
+       bench/run.py --report                       (rebuild docs/benchmarks.md only)
+Env:   BUILD=build/rel (where bin/ and bench/ binaries live); BENCH_NODES for
+       controller; BENCH_AGENT_PARTS, BENCH_AGENT_ROUNDS for agent (needs root
+       and runc; see bench/agent_bench.py)
 """
 import json
 import os
@@ -29,6 +32,7 @@ RESULTS = os.path.join(ROOT, "bench", "results")
 DOC = os.path.join(ROOT, "docs", "benchmarks.md")
 PLOT = os.path.join(ROOT, "docs", "benchmarks.png")
 SCALE_PLOT = os.path.join(ROOT, "docs", "benchmarks-scale.png")
+AGENT_PLOT = os.path.join(ROOT, "docs", "benchmarks-agent.png")
 
 
 def free_port():
@@ -241,6 +245,26 @@ ROWS = [
     ("controller", "10000.rolling_update_s", "10,000 nodes: rolling update", "s", 30, "max"),
     ("controller", "10000.server_peak_rss_mib", "10,000 nodes: server peak RSS", "MiB", 300, "max"),
     ("controller", "10000.sim_peak_rss_mib", "10,000 nodes: sim peak RSS", "MiB", None, None),
+    ("agent", "running.apply_to_running_p50_ms",
+     "3 real nodes: apply -> pod Running, p50 (cached image)", "ms", None, None),
+    ("agent", "running.apply_to_running_p99_ms",
+     "3 real nodes: apply -> pod Running, p99 (cached image)", "ms", 500, "max"),
+    ("agent", "running.apply_to_pod_created_p50_ms",
+     "3 real nodes: apply -> pod created and bound, p50", "ms", None, None),
+    ("agent", "running.pod_created_to_running_p50_ms",
+     "3 real nodes: pod created -> Running (agent + runc), p50", "ms", None, None),
+    ("agent", "rss.agent_rss_mib", "agent RSS (VmRSS) with 10 pods", "MiB", 15, "max"),
+    ("agent", "rss.agent_hwm_mib", "agent peak RSS (VmHWM) with 10 pods", "MiB", None, None),
+    ("agent", "rss.agent_rss_anon_mib", "agent RssAnon with 10 pods (its own memory)",
+     "MiB", None, None),
+    ("agent", "rss.agent_rss_file_mib", "agent RssFile with 10 pods (shared libraries)",
+     "MiB", None, None),
+    ("agent", "rss.agent_pss_mib", "agent PSS with 10 pods", "MiB", None, None),
+    ("agent", "rss.shim_rss_avg_mib", "per-container shim RSS", "MiB", None, None),
+    ("agent", "pull.fetched_mib_per_s", "image pull, loopback registry: compressed MiB/s",
+     "MiB/s", None, None),
+    ("agent", "pull.unpacked_mib_per_s", "image pull, loopback registry: unpacked MiB/s",
+     "MiB/s", None, None),
 ]
 
 
@@ -316,6 +340,62 @@ plot '%s' using 1:2 with linespoints lw 2 title 'apply -> every pod Ready', \\
      30 with lines dt 3 title 'target at 10,000: rolling update'
 """ % (SCALE_PLOT, data + ".scale", data + ".scale")
         subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    write_agent_plot(res.get("agent"), data)
+    return True
+
+
+def write_agent_plot(agent, data):
+    """Left: the distribution of apply -> Running over every pod of every
+    round; right: what the agent's resident memory is made of."""
+    run = (agent or {}).get("running", {})
+    rss = (agent or {}).get("rss", {})
+    samples = run.get("apply_to_running_samples_ms")
+    if not samples or not rss:
+        return False
+    created = run.get("apply_to_pod_created_samples_ms", [])
+    with open(data + ".cdf", "w") as f:
+        for i, v in enumerate(samples):
+            c = created[i] if i < len(created) else "NaN"
+            f.write("%s %s %.4f\n" % (v, c, (i + 1) / float(len(samples))))
+    with open(data + ".rss", "w") as f:
+        f.write('"idle agent" %s %s\n' % (
+            rss.get("agent_idle_rss_anon_mib", 0),
+            round(rss.get("agent_idle_rss_mib", 0) - rss.get("agent_idle_rss_anon_mib", 0), 2)))
+        f.write('"10 pods" %s %s\n' % (rss.get("agent_rss_anon_mib", 0),
+                                        rss.get("agent_rss_file_mib", 0)))
+    script = """
+set terminal png size 1000,420 noenhanced
+set output '%s'
+set multiplot layout 1,2 title 'Real agents (runc) on this 2-core machine'
+set title 'apply -> pod Running, 3 nodes, %d pods'
+set xlabel 'ms after the DaemonSet POST'
+set ylabel 'fraction of pods'
+set key below
+set grid
+set xrange [0:%d]
+set yrange [0:1]
+set arrow from 500,0 to 500,1 nohead lw 2 dt 2
+set label 'target p99' at 510,0.5
+plot '%s' using 2:3 with steps lw 2 title 'pod created and bound', \\
+     '%s' using 1:3 with steps lw 2 title 'pod Running (watch event)'
+unset arrow
+unset label
+set title 'agent resident memory (MiB)'
+set xlabel ''
+set ylabel 'MiB'
+set xrange [*:*]
+set yrange [0:%d]
+set style data histograms
+set style histogram rowstacked
+set style fill solid 0.6
+set boxwidth 0.5
+set key below
+plot '%s' using 2:xtic(1) title 'RssAnon (its own)', '' using 3 title 'RssFile (shared libraries)', \\
+     15 with lines lw 2 dt 2 title 'target (VmRSS)'
+unset multiplot
+""" % (AGENT_PLOT, len(samples), max(600, int(samples[-1] * 1.1)), data + ".cdf",
+       data + ".cdf", max(20, int(rss.get("agent_rss_mib", 0) * 1.5)), data + ".rss")
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
     return True
 
 
@@ -342,6 +422,13 @@ NOTES = """
   dominate. Next steps: cheaper writes (fewer JSON copies per update), batching the
   controller's creates and binds into one store batch, and cheaper syncs.
 """
+
+
+def without_samples(v):
+    """v without the per-sample lists (keys ending in _samples_ms)."""
+    if isinstance(v, dict):
+        return {k: without_samples(x) for k, x in v.items() if not k.endswith("_samples_ms")}
+    return v
 
 
 def write_doc(res):
@@ -373,10 +460,15 @@ def write_doc(res):
         if "controller" in res:
             lines += ["", "![DaemonSet convergence and rolling update by node count]"
                       "(benchmarks-scale.png)"]
+        if os.path.exists(AGENT_PLOT) and "agent" in res:
+            lines += ["", "![Real agents: apply to Running, and the agent's memory]"
+                      "(benchmarks-agent.png)"]
     lines += NOTES.splitlines()
     for key in sorted(res):
-        lines += ["", "Raw `%s` results (%s):" % (key, res[key].get("_when", "")), "",
-                  "```json", json.dumps(res[key], indent=1, sort_keys=True), "```"]
+        lines += ["", "Raw `%s` results (%s; per-sample lists left out, they are in "
+                  "bench/results/%s.json):" % (key, res[key].get("_when", ""), key), "",
+                  "```json", json.dumps(without_samples(res[key]), indent=1, sort_keys=True),
+                  "```"]
     with open(DOC, "w") as f:
         f.write("\n".join(lines) + "\n")
 
