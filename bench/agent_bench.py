@@ -37,7 +37,6 @@ machine is shared.  Every process started is stopped, every container,
 mount, cgroup and temp dir removed, also when a measurement fails.
 """
 
-import gzip
 import hashlib
 import http.client
 import io
@@ -468,8 +467,7 @@ def bench_running(server_cls, bin_path, n_nodes=3, rounds=20):
                     created_to_running.append(running[u] - created[u])
                 per_round_max.append(max(running[u] - t0 for u in uids))
             api.ok("DELETE", path + "/" + name)
-            wait_for(lambda: uids[0] in watch.snapshot()[3] and
-                     all(u in watch.snapshot()[3] for u in uids), 60,
+            wait_for(lambda: set(uids) <= watch.snapshot()[3], 60,
                      "round %d: pods deleted" % r, 0.1)
             wait_for(nodes.no_containers, 30, "round %d: containers removed" % r, 0.2)
         res.update({
@@ -550,8 +548,14 @@ def bench_rss(server_cls, bin_path, n_pods=10, settle_s=25):
             res["agent_pss_mib"] = round(roll.get("Pss", 0) / 1024.0, 2)
         except OSError:
             pass
-        shims = [proc_status(p)["VmRSS"] for p in agent.shim_pids()
-                 if b"shim" in open("/proc/%d/cmdline" % p, "rb").read()]
+        shims = []
+        for pid in agent.shim_pids():
+            try:
+                with open("/proc/%d/cmdline" % pid, "rb") as f:
+                    if f.read().split(b"\0")[1:2] == [b"shim"]:
+                        shims.append(proc_status(pid)["VmRSS"])
+            except (OSError, KeyError):
+                pass  # gone meanwhile
         if shims:
             res["shims"] = len(shims)
             res["shim_rss_avg_mib"] = round(sum(shims) / len(shims) / 1024.0, 2)
@@ -686,8 +690,13 @@ def bench_pull(bin_path, runs=3, total_mib=100):
     return res
 
 
+def _when():
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
 def run(server_cls, bin_path, parts=("running", "rss", "pull")):
-    """The whole suite; server_cls starts a real server (run.py's Server)."""
+    """The whole suite (or the parts named); server_cls starts a real server
+    (run.py's Server).  Each part's dict carries its own "when"."""
     if os.geteuid() != 0 or not shutil.which("runc"):
         raise RuntimeError("the agent suite needs root and runc")
     out = {"cpus": os.cpu_count()}
@@ -696,13 +705,16 @@ def run(server_cls, bin_path, parts=("running", "rss", "pull")):
     if "running" in parts:
         print("bench: agent: apply -> Running on 3 nodes, %d rounds ..." % rounds, flush=True)
         out["running"] = bench_running(server_cls, bin_path, 3, rounds)
+        out["running"]["when"] = _when()
         print(json.dumps(out["running"]), flush=True)
     if "rss" in parts:
         print("bench: agent: RSS with 10 pods ...", flush=True)
         out["rss"] = bench_rss(server_cls, bin_path, 10)
+        out["rss"]["when"] = _when()
         print(json.dumps(out["rss"]), flush=True)
     if "pull" in parts:
         print("bench: agent: image pull + unpack ...", flush=True)
         out["pull"] = bench_pull(bin_path)
+        out["pull"]["when"] = _when()
         print(json.dumps(out["pull"]), flush=True)
     return out
