@@ -444,8 +444,10 @@ NOTES = """
     `runc create` 130-270 ms, `runc start` 20-45 ms; the Running patch reaches the
     watch 8-25 ms after runc start returns. The agent's own work is thus 30-60 ms
     of the total; the rest is the shim's start and runc, and grows with the
-    machine's load (p99 ranged from about 460 ms at load average 1.1 to about
-    590 ms at 2-2.8 in runs of this benchmark). Two changes outside the agent would
+    machine's load: three runs of this benchmark gave p99 335 ms (the one
+    recorded below, load average 1.1-1.8), 459 ms (1.1-3.0) and 587 ms (2.1-2.8),
+    so the 500 ms target holds only while the machine is not busy with other
+    work. Two changes outside the agent would
     cut it: `runc run --detach` instead of `create` + `start` (one Go process less:
     117 -> 91 ms per container here) and a shim that does not load every library
     of the server.
@@ -456,7 +458,8 @@ NOTES = """
     and the kernel maps library code 64 KiB around each page touched. A process
     of the binary stopped at main(), before doing anything, already has 11.6 MiB
     resident (9.7 MiB of it file pages). What the agent itself owns is RssAnon;
-    PSS charges the shared pages fairly. The agent's threads allocate from one
+    PSS charges the shared pages to every process mapping them, so it changes
+    with what else runs on the machine (5.2 and 8.7 MiB in two runs). The agent's threads allocate from one
     jemalloc arena without thread caches (agent.c), which took RssAnon with 10
     pods from 5.0 to 3.7 MiB; the 15 MiB VmRSS target is not met, because of the
     libraries. Each container also has a shim process (its RSS shown separately).
