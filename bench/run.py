@@ -7,8 +7,11 @@ then rebuilt from every results file, so benchmarks can be re-run one at a
 time (`bench/run.py api`).  Targets come from the issues; the report says
 for each figure whether this machine met it.
 
-Usage: bench/run.py [api ...]     (default: all)
-Env:   BUILD=build/rel (where bin/ and bench/ binaries live)
+Usage: bench/run.py [api|controller|agent ...]     (default: all)
+       bench/run.py --report                       (rebuild docs/benchmarks.md only)
+Env:   BUILD=build/rel (where bin/ and bench/ binaries live); BENCH_NODES for
+       controller; BENCH_AGENT_PARTS, BENCH_AGENT_ROUNDS for agent (needs root
+       and runc; see bench/agent_bench.py)
 """
 import json
 import os
@@ -29,6 +32,7 @@ RESULTS = os.path.join(ROOT, "bench", "results")
 DOC = os.path.join(ROOT, "docs", "benchmarks.md")
 PLOT = os.path.join(ROOT, "docs", "benchmarks.png")
 SCALE_PLOT = os.path.join(ROOT, "docs", "benchmarks-scale.png")
+AGENT_PLOT = os.path.join(ROOT, "docs", "benchmarks-agent.png")
 
 
 def free_port():
@@ -205,7 +209,25 @@ def bench_controller():
     return out
 
 
-BENCHES = {"api": bench_api, "controller": bench_controller}
+def bench_agent():
+    """Issue 4: real agents and runc on this machine (bench/agent_bench.py).
+    BENCH_AGENT_PARTS=running,rss,pull picks parts (the others keep their
+    previous figures)."""
+    if os.geteuid() != 0 or not shutil.which("runc"):
+        print("bench: agent: skipped (real containers need root and runc)", flush=True)
+        return None
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import agent_bench
+    parts = os.environ.get("BENCH_AGENT_PARTS", "running,rss,pull").split(",")
+    res = agent_bench.run(Server, BIN, parts)
+    old = load_results().get("agent", {})
+    for part in ("running", "rss", "pull"):
+        if part not in res and part in old:
+            res[part] = old[part]
+    return res
+
+
+BENCHES = {"api": bench_api, "controller": bench_controller, "agent": bench_agent}
 
 # (results key, figure key, label, unit, target, "min"|"max")
 ROWS = [
@@ -226,6 +248,26 @@ ROWS = [
     ("controller", "10000.rolling_update_s", "10,000 nodes: rolling update", "s", 30, "max"),
     ("controller", "10000.server_peak_rss_mib", "10,000 nodes: server peak RSS", "MiB", 300, "max"),
     ("controller", "10000.sim_peak_rss_mib", "10,000 nodes: sim peak RSS", "MiB", None, None),
+    ("agent", "running.apply_to_running_p50_ms",
+     "3 real nodes: apply -> pod Running, p50 (cached image)", "ms", None, None),
+    ("agent", "running.apply_to_running_p99_ms",
+     "3 real nodes: apply -> pod Running, p99 (cached image)", "ms", 500, "max"),
+    ("agent", "running.apply_to_pod_created_p50_ms",
+     "3 real nodes: apply -> pod created (controller), p50", "ms", None, None),
+    ("agent", "running.pod_created_to_running_p50_ms",
+     "3 real nodes: pod created -> Running (agent + runc), p50", "ms", None, None),
+    ("agent", "rss.agent_rss_mib", "agent RSS (VmRSS) with 10 pods", "MiB", 15, "max"),
+    ("agent", "rss.agent_hwm_mib", "agent peak RSS (VmHWM) with 10 pods", "MiB", None, None),
+    ("agent", "rss.agent_rss_anon_mib", "agent RssAnon with 10 pods (its own memory)",
+     "MiB", None, None),
+    ("agent", "rss.agent_rss_file_mib", "agent RssFile with 10 pods (shared libraries)",
+     "MiB", None, None),
+    ("agent", "rss.agent_pss_mib", "agent PSS with 10 pods", "MiB", None, None),
+    ("agent", "rss.shim_rss_avg_mib", "per-container shim RSS", "MiB", None, None),
+    ("agent", "pull.fetched_mib_per_s", "image pull, loopback registry: compressed MiB/s",
+     "MiB/s", None, None),
+    ("agent", "pull.unpacked_mib_per_s", "image pull, loopback registry: unpacked MiB/s",
+     "MiB/s", None, None),
 ]
 
 
@@ -301,6 +343,62 @@ plot '%s' using 1:2 with linespoints lw 2 title 'apply -> every pod Ready', \\
      30 with lines dt 3 title 'target at 10,000: rolling update'
 """ % (SCALE_PLOT, data + ".scale", data + ".scale")
         subprocess.run(["gnuplot"], input=script, text=True, check=True)
+    write_agent_plot(res.get("agent"), data)
+    return True
+
+
+def write_agent_plot(agent, data):
+    """Left: the distribution of apply -> Running over every pod of every
+    round; right: what the agent's resident memory is made of."""
+    run = (agent or {}).get("running", {})
+    rss = (agent or {}).get("rss", {})
+    samples = run.get("apply_to_running_samples_ms")
+    if not samples or not rss:
+        return False
+    created = run.get("apply_to_pod_created_samples_ms", [])
+    with open(data + ".cdf", "w") as f:
+        for i, v in enumerate(samples):
+            c = created[i] if i < len(created) else "NaN"
+            f.write("%s %s %.4f\n" % (v, c, (i + 1) / float(len(samples))))
+    with open(data + ".rss", "w") as f:
+        f.write('"idle agent" %s %s\n' % (
+            rss.get("agent_idle_rss_anon_mib", 0),
+            round(rss.get("agent_idle_rss_mib", 0) - rss.get("agent_idle_rss_anon_mib", 0), 2)))
+        f.write('"10 pods" %s %s\n' % (rss.get("agent_rss_anon_mib", 0),
+                                        rss.get("agent_rss_file_mib", 0)))
+    script = """
+set terminal png size 1000,420 noenhanced
+set output '%s'
+set multiplot layout 1,2 title 'Real agents (runc) on this 2-core machine'
+set title 'apply -> pod Running, 3 nodes, %d pods'
+set xlabel 'ms after the DaemonSet POST'
+set ylabel 'fraction of pods'
+set key below
+set grid
+set xrange [0:%d]
+set yrange [0:1]
+set arrow from 500,0 to 500,1 nohead lw 2 dt 2
+set label 'target p99' at 510,0.5
+plot '%s' using 2:3 with steps lw 2 title 'pod created (first watch event)', \\
+     '%s' using 1:3 with steps lw 2 title 'pod Running (watch event)'
+unset arrow
+unset label
+set title 'agent resident memory (MiB)'
+set xlabel ''
+set ylabel 'MiB'
+set xrange [*:*]
+set yrange [0:%d]
+set style data histograms
+set style histogram rowstacked
+set style fill solid 0.6
+set boxwidth 0.5
+set key below
+plot '%s' using 2:xtic(1) title 'RssAnon (its own)', '' using 3 title 'RssFile (shared libraries)', \\
+     15 with lines lw 2 dt 2 title 'target (VmRSS)'
+unset multiplot
+""" % (AGENT_PLOT, len(samples), max(600, int(samples[-1] * 1.1)), data + ".cdf",
+       data + ".cdf", max(20, int(rss.get("agent_rss_mib", 0) * 1.5)), data + ".rss")
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
     return True
 
 
@@ -326,7 +424,60 @@ NOTES = """
   6 s and roll in about 13 s, but past that the lease load and per-write cost
   dominate. Next steps: cheaper writes (fewer JSON copies per update), batching the
   controller's creates and binds into one store batch, and cheaper syncs.
+- `agent` (bench/agent_bench.py; root, runc): a real server and real `everynode
+  agent`s on 127.0.0.1, each with its own node name, data dir and port. The
+  machine is shared with other work: each part records the load average before
+  and after it (raw results below).
+  - apply -> Running: 3 agents with the busybox image already imported; 40 rounds
+    of POST a DaemonSet (busybox `sleep`), wait for its 3 pods to run, DELETE it,
+    wait until runc lists no container; 120 samples (p99 = second largest). Each
+    sample is the time from the POST to the first watch event showing the pod's
+    container running, not `containerStatuses[].state.running.startedAt`, which
+    has whole-second resolution (RFC 3339, as Kubernetes writes it). So it spans
+    the whole path: controller, agent watch and worker, shim, `runc create` +
+    `runc start`, status patch, watch back. Where the time goes (sched tracepoints
+    with 3 agents starting at once): the DaemonSet controller creates and binds the
+    pods in about 10 ms; the agent has its shim running 10-35 ms after the POST
+    (ContainerCreating patch, bundle, overlay mount); starting the shim, i.e.
+    loading the everynode binary with its 47 shared libraries, takes 50-90 ms (27 ms
+    of CPU alone on this VM, whose page faults and TLB flushes are expensive);
+    `runc create` 130-270 ms, `runc start` 20-45 ms; the Running patch reaches the
+    watch 8-25 ms after runc start returns. The agent's own work is thus 30-60 ms
+    of the total; the rest is the shim's start and runc, and grows with the
+    machine's load: three runs of this benchmark gave p99 335 ms (the one
+    recorded below, load average 1.1-1.8), 459 ms (1.1-3.0) and 587 ms (2.1-2.8),
+    so the 500 ms target holds only while the machine is not busy with other
+    work. Two changes outside the agent would
+    cut it: `runc run --detach` instead of `create` + `start` (one Go process less:
+    117 -> 91 ms per container here) and a shim that does not load every library
+    of the server.
+  - RSS: one agent, 10 pods (sleep, each with an exec readiness probe every 5 s),
+    read from /proc/PID/status after 25 s of running. VmRSS is mostly file pages
+    of shared libraries (RssFile): everynode links 47 (libcurl alone brings
+    GnuTLS, Kerberos, LDAP, SSH; libarchive brings libxml2, ICU and libstdc++),
+    and the kernel maps library code 64 KiB around each page touched. A process
+    of the binary stopped at main(), before doing anything, already has 11.6 MiB
+    resident (9.7 MiB of it file pages). What the agent itself owns is RssAnon;
+    PSS charges the shared pages to every process mapping them, so it changes
+    with what else runs on the machine (5.2 and 8.7 MiB in two runs). The agent's threads allocate from one
+    jemalloc arena without thread caches (agent.c), which took RssAnon with 10
+    pods from 5.0 to 3.7 MiB; the 15 MiB VmRSS target is not met, because of the
+    libraries. Each container also has a shim process (its RSS shown separately).
+  - pull: a generated image of 3 layers (40 MiB random bytes in one file, 40 MiB
+    text in 8 MiB files, 20 MiB in 1,152 small files; gzip level 9 as
+    tests/e2e/registry.py pushes it) in Debian's docker-registry on 127.0.0.1;
+    `everynode image pull` into an empty store, timed as a whole process, best of
+    3 (median in the raw results). "Compressed" counts the blobs fetched,
+    "unpacked" the layer tarballs' bytes. In a profile about half of the time is
+    the kernel (ext4 creating the files), a third zlib's inflate, 7% SHA-256.
 """
+
+
+def without_samples(v):
+    """v without the per-sample lists (keys ending in _samples_ms)."""
+    if isinstance(v, dict):
+        return {k: without_samples(x) for k, x in v.items() if not k.endswith("_samples_ms")}
+    return v
 
 
 def write_doc(res):
@@ -358,10 +509,15 @@ def write_doc(res):
         if "controller" in res:
             lines += ["", "![DaemonSet convergence and rolling update by node count]"
                       "(benchmarks-scale.png)"]
+        if os.path.exists(AGENT_PLOT) and "agent" in res:
+            lines += ["", "![Real agents: apply to Running, and the agent's memory]"
+                      "(benchmarks-agent.png)"]
     lines += NOTES.splitlines()
     for key in sorted(res):
-        lines += ["", "Raw `%s` results (%s):" % (key, res[key].get("_when", "")), "",
-                  "```json", json.dumps(res[key], indent=1, sort_keys=True), "```"]
+        lines += ["", "Raw `%s` results (%s; per-sample lists left out, they are in "
+                  "bench/results/%s.json):" % (key, res[key].get("_when", ""), key), "",
+                  "```json", json.dumps(without_samples(res[key]), indent=1, sort_keys=True),
+                  "```"]
     with open(DOC, "w") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -375,6 +531,8 @@ def main():
     for name in names:
         print("bench: running %s ..." % name, flush=True)
         r = BENCHES[name]()
+        if r is None:
+            continue
         r["_when"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         with open(os.path.join(RESULTS, name + ".json"), "w") as f:
             json.dump(r, f, indent=1, sort_keys=True)

@@ -399,6 +399,11 @@ void agent__event(agent_events *ev, const struct agent_pod *p, const agent_ctr *
 
 /* ---- pods.c / agent.c: the running agent ---------------------------------- */
 
+/* Make the calling thread allocate from jemalloc's first arena without a
+ * thread cache (the agent's threads are few and mostly idle; see agent.c).
+ * A no-op without jemalloc.  Every agent thread calls it first. */
+void agent__thread_lean(void);
+
 /* One pod the agent knows (by uid). */
 typedef struct agent_pod {
     char *uid;              /* owned */

@@ -154,6 +154,7 @@ static void *sender_main(void *arg)
 {
     agent_events *ev = arg;
 
+    agent__thread_lean();
     pthread_mutex_lock(&ev->mu);
     while (!ev->stop) {
         event_item *it = ev->head;

@@ -733,6 +733,84 @@ def test_deleting_daemonset_leaves_nothing(cluster, ns):
     wait_until(clean, timeout=20, what="no container, dir, mount or cgroup left")
 
 
+def test_labelling_a_node_adds_and_removes_its_pod(cluster, ns):
+    """A DaemonSet whose nodeSelector no node matches runs nothing; `kubectl label
+    node` makes that node's agent run it; removing the label stops and removes it."""
+    k = cluster.k
+    key = uniq("e2e-picky")  # a label key no node has
+    node, other = NODES
+    agent, other_agent = cluster.agent(node), cluster.agent(other)
+    ds = {"apiVersion": "apps/v1", "kind": "DaemonSet",
+          "metadata": {"name": "picky", "namespace": ns},
+          "spec": {"selector": {"matchLabels": {"app": "picky"}},
+                   "template": {"metadata": {"labels": {"app": "picky"}},
+                                "spec": {"nodeSelector": {key: "yes"},
+                                         "terminationGracePeriodSeconds": 3,
+                                         "containers": [{
+                                             "name": "picky", "image": BUSYBOX,
+                                             "command": ["sh", "-c",
+                                                         "echo selected-on-$(NODE_NAME); "
+                                                         "trap 'exit 0' TERM; "
+                                                         "while true; do sleep 1; done"],
+                                             "env": [{"name": "NODE_NAME", "valueFrom": {
+                                                 "fieldRef": {"fieldPath": "spec.nodeName"}}}]}]}}}}
+
+    def picky_ids(a):
+        return [c for c in a.runc_ids() if "-picky-" in c]
+
+    def ds_status():
+        d = k.json("get", "ds", "picky", "-n", ns)
+        st = d.get("status", {})
+        return st if st.get("observedGeneration") == d["metadata"]["generation"] else None
+
+    apply(k, ds)
+    try:
+        # The controller has seen it and wants it nowhere ...
+        st = wait_until(ds_status, timeout=20, what="DaemonSet picky observed")
+        assert st["desiredNumberScheduled"] == 0 and st["currentNumberScheduled"] == 0, st
+        # ... and for a while nothing runs: no pod, no container on either node.
+        time.sleep(2)
+        assert pods(k, ns, "app=picky") == []
+        assert picky_ids(agent) == [] and picky_ids(other_agent) == []
+
+        k.ok("label", "node", node, f"{key}=yes")
+
+        def one_running():
+            items = pods(k, ns, "app=picky")
+            return items[0] if len(items) == 1 and running_ready(items[0]) else None
+        p = wait_until(one_running, timeout=30, interval=0.3, what="picky Running on " + node)
+        assert p["spec"]["nodeName"] == node
+        cid = container_id(cstatus(p, "picky"))
+        state = runc_state(agent, cid)
+        assert state and state["status"] == "running", state
+        assert picky_ids(agent) == [cid]
+        assert picky_ids(other_agent) == []
+        lines = wait_until(lambda: log_lines(read_log(agent, p, "picky")) or None, timeout=10,
+                           what="the container's log file")
+        assert lines[0] == f"selected-on-{node}", lines
+        rows = parse_table(k.ok("get", "ds", "picky", "-n", ns).out)
+        assert rows[0]["DESIRED"] == "1" and rows[0]["NODE SELECTOR"] == f"{key}=yes", rows
+
+        k.ok("label", "node", node, f"{key}-")
+        wait_until(lambda: not pods(k, ns, "app=picky"), timeout=30, interval=0.3,
+                   what="picky's pod removed after the label went")
+        uid = p["metadata"]["uid"]
+
+        def gone():
+            return (cid not in agent.runc_ids() and
+                    not (agent.data_dir / "containers" / cid).exists() and
+                    not (agent.data_dir / "pods" / uid).exists() and
+                    not [m for m in agent.mounts() if cid in m])
+        wait_until(gone, timeout=20, what="picky's container, dirs and mounts removed")
+        assert picky_ids(agent) == [] and picky_ids(other_agent) == []
+        st = wait_until(lambda: (s := ds_status()) and s.get("desiredNumberScheduled") == 0
+                        and s, timeout=20, what="DaemonSet picky back to DESIRED 0")
+        assert st["currentNumberScheduled"] == 0 and st.get("numberReady", 0) == 0, st
+    finally:
+        k("label", "node", node, f"{key}-")
+        k("delete", "ds", "picky", "-n", ns, "--wait=false")
+
+
 # ---- the command line ------------------------------------------------------------------
 
 
