@@ -277,14 +277,46 @@ out:
 
 /* ---- writes ------------------------------------------------------------ */
 
-static void reply_obj_or_status(api_resp *resp, int rc, int code, json_t *out, reg_status *st)
+/*
+ * The body of a successful write is the object as stored.  The cache already
+ * holds its text (listeners run before a writer is released), so when the
+ * cached revision is the one just written it is sent as is instead of
+ * serialising out again -- for node status, lease and pod updates that dump
+ * is a good part of a write's cost.  Dry runs never match: their object was
+ * not stored.  Returns true when it answered (and freed out).
+ */
+static bool reply_from_cache(api_server *s, const kind_info *k, int code, json_t *out,
+                             api_resp *resp)
+{
+    json_t *meta = json_object_get(out, "metadata");
+    const char *rv = json_string_value(json_object_get(meta, "resourceVersion"));
+    const char *name = json_string_value(json_object_get(meta, "name"));
+    const char *ns = json_string_value(json_object_get(meta, "namespace"));
+    cache_obj *o;
+    bool done = false;
+
+    if (!rv || !name || !*rv)
+        return false;
+    o = cache_get(s->c, k, ns ? ns : "", name);
+    if (o && o->rev == strtoll(rv, NULL, 10)) {
+        api_resp_text(resp, code, "application/json", o->text);
+        json_decref(out);
+        done = true;
+    }
+    cache_obj_unref(o);
+    return done;
+}
+
+static void reply_written(api_server *s, const kind_info *k, bool dry_run, api_resp *resp,
+                          int rc, int code, json_t *out, reg_status *st)
 {
     if (rc)
         api_resp_status(resp, st);
-    else
+    else if (dry_run || !reply_from_cache(s, k, code, out, resp))
         api_resp_json(resp, code, out);
     reg_status_release(st);
 }
+
 
 static void handle_create(api_server *s, api_req *rq, api_route *rt, api_resp *resp)
 {
@@ -296,7 +328,7 @@ static void handle_create(api_server *s, api_req *rq, api_route *rt, api_resp *r
     if (decode_body(rq, rt->kind, &body, resp))
         return;
     rc = reg_create(s->reg, rt->kind, rt->ns, body, &o, &out, &st);
-    reply_obj_or_status(resp, rc, 201, out, &st);
+    reply_written(s, rt->kind, o.dry_run, resp, rc, 201, out, &st);
     json_decref(body);
 }
 
@@ -311,7 +343,7 @@ static void handle_update(api_server *s, api_req *rq, api_route *rt, api_resp *r
         return;
     rc = reg_update(s->reg, rt->kind, rt->ns, rt->name, body, rt->sub[0] ? rt->sub : NULL, &o,
                     &out, &st);
-    reply_obj_or_status(resp, rc, 200, out, &st);
+    reply_written(s, rt->kind, o.dry_run, resp, rc, 200, out, &st);
     json_decref(body);
 }
 
@@ -341,7 +373,7 @@ static void handle_patch(api_server *s, api_req *rq, api_route *rt, api_resp *re
         return;
     rc = reg_patch(s->reg, rt->kind, rt->ns, rt->name, type, body, rt->sub[0] ? rt->sub : NULL,
                    &o, &out, &st);
-    reply_obj_or_status(resp, rc, 200, out, &st);
+    reply_written(s, rt->kind, o.dry_run, resp, rc, 200, out, &st);
     json_decref(body);
 }
 
@@ -427,7 +459,7 @@ static void handle_delete(api_server *s, api_req *rq, api_route *rt, api_resp *r
         return;
     rc = reg_delete(s->reg, rt->kind, rt->ns, rt->name, &o, &out, &gone, &st);
     /* Kubernetes answers 200 with the object (202 while finalizers run). */
-    reply_obj_or_status(resp, rc, gone ? 200 : 202, out, &st);
+    reply_written(s, rt->kind, o.dry_run, resp, rc, gone ? 200 : 202, out, &st);
     if (!rc && resp->code == 202)
         resp->code = 200;
     json_decref(keep);
