@@ -20,7 +20,6 @@
 #define DS_WORKERS 2
 /* Delay before a sync triggered by a pod change (see on_pod). */
 #define DS_POD_COALESCE_MS 20
-#define DS_POD_COALESCE_MAX_MS 250
 /* Writers used to carry out one sync's creates/deletes concurrently. */
 #define DS_WRITE_PARALLELISM 32
 /* Back-off for replacing failed daemon pods on a node (1 s .. 15 min). */
@@ -42,7 +41,6 @@ struct ds_ctrl {
     atomic_bool stop;
     pthread_mutex_t bo_mu;          /* guards backoff */
     hmap backoff;                   /* "ns/name/node" -> struct failed_backoff* */
-    atomic_llong last_sync_ms;      /* duration of the latest sync, for coalescing */
 };
 
 registry *ds_registry(ds_ctrl *d)
@@ -90,17 +88,8 @@ static void on_pod(void *ctx, const pod_fact *old, const pod_fact *cur)
     if (p->owner_kind && !strcmp(p->owner_kind, "DaemonSet") && p->owner_name) {
         /* Pod churn comes in bursts (thousands of pods changing at once);
          * a short delay lets one sync see a whole burst. */
-        /* The delay grows with the cost of a sync (twice the last one,
-         * up to DS_POD_COALESCE_MAX_MS), so that on a large cluster a busy
-         * rollout spends at most about a third of a core re-planning
-         * instead of re-running an O(nodes) sync for every pod change. */
-        int64_t delay = 2 * (int64_t)atomic_load(&d->last_sync_ms);
-        if (delay < DS_POD_COALESCE_MS)
-            delay = DS_POD_COALESCE_MS;
-        if (delay > DS_POD_COALESCE_MAX_MS)
-            delay = DS_POD_COALESCE_MAX_MS;
         char *key = xasprintf("%s/%s", p->ns, p->owner_name);
-        wq_add_after(d->q, key, delay);
+        wq_add_after(d->q, key, DS_POD_COALESCE_MS);
         free(key);
     }
 }
@@ -599,9 +588,7 @@ static void *ds_worker(void *arg)
         char *key = wq_get(d->q, 500);
         if (!key)
             continue;
-        int64_t t0 = time_mono_ms();
         int rc = ds_sync(d, key);
-        atomic_store(&d->last_sync_ms, (long long)(time_mono_ms() - t0));
         if (rc) {
             int64_t delay = wq_backoff(d->q, key);
             wq_add_after(d->q, key, delay);
