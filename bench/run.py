@@ -416,14 +416,19 @@ NOTES = """
   its status reports N ready at the current generation; the rolling update is a
   strategic-merge patch of the image with maxUnavailable 10%, until every pod is
   updated and available.
-- Where the time goes at 10,000 nodes (perf): both cores are busy; about 40% is the
-  HTTP writes from the simulator (pod status, leases), 25% the store's commit thread
-  (SQLite and applying each change to the cache), 15-20% the DaemonSet controller's
-  syncs over 10,000 nodes, the rest JSON (de)serialisation and allocation. The
-  10,000-node targets (10 s, 30 s) are not met yet: 5,000 nodes converge in about
-  6 s and roll in about 13 s, but past that the lease load and per-write cost
-  dominate. Next steps: cheaper writes (fewer JSON copies per update), batching the
-  controller's creates and binds into one store batch, and cheaper syncs.
+- Where the time goes at 10,000 nodes (perf): the server spends 450-550 us of CPU
+  per write (about 40% in request threads: JSON decode, validation, the registry's
+  copy of the old object; about 35% in the store's commit thread: SQLite, then
+  applying each change to the cache and the informer), with 1,000 lease writes/s
+  underneath; the server uses about 1.2 cores and the simulator 0.4, so part of the
+  rest is latency in the rollout's pipeline (delete, sim's final delete, create,
+  bind, sim's status, sync). The 10,000-node targets (10 s, 30 s) are not met: the
+  apply takes 10.7-13.7 s and the rolling update 36-60 s across runs of the same
+  build (it varies a lot from run to run). Since the first measurement, jemalloc
+  (about a quarter less CPU per write), SQLite tuning and answering writes with the
+  cached text brought the apply from 16.3 s to about 11-12 s. Next steps: store each
+  value once in SQLite (not in both the kv and the log table), avoid re-parsing the
+  old object on every update, and find the serialisation point in the rollout.
 - `agent` (bench/agent_bench.py; root, runc): a real server and real `everynode
   agent`s on 127.0.0.1, each with its own node name, data dir and port. The
   machine is shared with other work: each part records the load average before
