@@ -495,8 +495,15 @@ def _raw_exchange(srv, head, body, timeout=30.0):
                 return len(rest) >= int(line.split(b":")[1])
         return False  # no length: read until the server closes
 
+    # An SSL socket must not be read and written from two threads at once
+    # (OpenSSL's SSL objects are not thread-safe: under load that loses the
+    # answer).  Over TLS, send first: the server reads every body to its end
+    # (discarding what passes the limit) before it answers.
     t = threading.Thread(target=sender, daemon=True)
-    t.start()
+    if srv.tls:
+        sender()
+    else:
+        t.start()
     try:
         while not complete(b"".join(received)):
             chunk = sock.recv(65536)
@@ -507,7 +514,8 @@ def _raw_exchange(srv, head, body, timeout=30.0):
         pass  # a reset after the answer arrived still leaves the answer to judge
     finally:
         sock.close()
-        t.join(timeout=5)
+        if t.is_alive():
+            t.join(timeout=5)
     data = b"".join(received)
     assert data, "no answer at all (connection reset before the status line?)"
     hdr, _, rest = data.partition(b"\r\n\r\n")
