@@ -103,7 +103,7 @@ int cmd_agent(int argc, char **argv)
     sigset_t sigs;
     char *err = NULL;
     long v;
-    int opt, rc = 2, sig, li = 0;
+    int opt, rc = 2, li = 0;
 
     agent_config_init(&cfg);
     optind = 1;
@@ -188,23 +188,16 @@ int cmd_agent(int argc, char **argv)
         fprintf(stderr, "everynode agent: warning: not running as root; runc will most likely "
                         "fail to create containers\n");
 
-    /* Signals are taken synchronously by this thread; block them before
-     * any other thread starts.  Writes to a closed connection must fail,
-     * not kill us. */
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    cmd_block_stop_signals(&sigs);
 
     rc = 1;
     if (agent_start(&cfg, &a, &err)) {
         log_error("agent", "cannot start: %s", err ? err : "unknown error");
         goto out_release;
     }
-    if (sigwait(&sigs, &sig) == 0)
-        log_info("agent", "signal=%s: stopping; containers keep running",
-                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    const char *signame = cmd_wait_stop_signal(&sigs);
+    if (signame)
+        log_info("agent", "signal=%s: stopping; containers keep running", signame);
     agent_free(a);
     log_info("agent", "stopped");
     rc = 0;

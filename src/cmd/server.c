@@ -319,13 +319,7 @@ int cmd_server(int argc, char **argv)
         log_error("server", "cannot create data dir %s", sv.data_dir);
         goto out;
     }
-    /* Signals are taken synchronously by this thread; block them before
-     * any other thread starts so none of them receives one. */
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    cmd_block_stop_signals(&sigs);
 
     sv.admin_token = load_token(sv.data_dir, "admin-token");
     sv.node_token = load_token(sv.data_dir, "node-token");

@@ -84,7 +84,7 @@ int cmd_sim(int argc, char **argv)
     sigset_t sigs;
     char *err = NULL;
     long v;
-    int opt, rc = 2, sig, li = 0;
+    int opt, rc = 2, li = 0;
 
     sim_config_init(&cfg);
     optind = 1;
@@ -170,24 +170,16 @@ int cmd_sim(int argc, char **argv)
         goto out_release;
     }
 
-    /* Signals are taken synchronously by this thread; block them before
-     * any other thread starts so none of them receives one.  Writes to a
-     * closed connection must fail, not kill us (libcurl runs with
-     * CURLOPT_NOSIGNAL). */
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    cmd_block_stop_signals(&sigs);
 
     rc = 1;
     if (sim_start(&cfg, &s, &err)) {
         log_error("sim", "cannot start: %s", err ? err : "unknown error");
         goto out_release;
     }
-    if (sigwait(&sigs, &sig) == 0)
-        log_info("sim", "signal=%s: stopping; nodes stay registered",
-                 sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    const char *signame = cmd_wait_stop_signal(&sigs);
+    if (signame)
+        log_info("sim", "signal=%s: stopping; nodes stay registered", signame);
     sim_free(s);
     log_info("sim", "stopped");
     rc = 0;
