@@ -96,13 +96,7 @@ static void hb_wait(agent *a, int64_t deadline_ms)
         return;
     if (left > AGENT_IDLE_WAIT_MS)
         left = AGENT_IDLE_WAIT_MS;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += left / 1000;
-    ts.tv_nsec += (left % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    ts = time_deadline_in_ms(left);
     pthread_mutex_lock(&a->hb_mu);
     if (!is_stopping(a))
         pthread_cond_timedwait(&a->hb_cv, &a->hb_mu, &ts);
@@ -442,13 +436,7 @@ static agent_pod *take_due_locked(agent *a, int64_t *wait_ms)
 static void cond_wait_ms(pthread_cond_t *cv, pthread_mutex_t *mu, int64_t ms)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    ts = time_deadline_in_ms(ms);
     pthread_cond_timedwait(cv, mu, &ts);
 }
 

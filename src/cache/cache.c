@@ -670,13 +670,7 @@ bool cache_wait_rev(cache *c, int64_t rev, int timeout_ms)
     struct timespec ts;
     bool ok;
 
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += timeout_ms / 1000;
-    ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    ts = time_deadline_in_ms(timeout_ms);
     pthread_mutex_lock(&c->rev_mu);
     while (!(ok = cache_revision(c) >= rev))
         if (pthread_cond_timedwait(&c->rev_cv, &c->rev_mu, &ts) != 0)
@@ -863,13 +857,7 @@ int cache_watch_next(cache_watcher *w, int timeout_ms, cache_event *ev)
     struct timespec ts;
     int rc = 0;
 
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += timeout_ms / 1000;
-    ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    ts = time_deadline_in_ms(timeout_ms);
     pthread_mutex_lock(&w->mu);
     while (w->qlen == 0 && !w->closed)
         if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) != 0)

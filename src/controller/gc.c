@@ -276,13 +276,7 @@ static void *gc_main(void *arg)
     while (!cs->stop) {
         int64_t now = time_mono_ms();
         if (!cs->hinted && now < next_sweep) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 200 * 1000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
+            struct timespec ts = time_deadline_in_ms(200);
             pthread_cond_timedwait(&cs->cv, &cs->mu, &ts);
             continue;
         }

@@ -110,13 +110,7 @@ static void *sa_main(void *arg)
         if (json_object_size(sc->pending) == 0 && now < next_sweep) {
             struct timespec ts;
             int64_t wait_ms = next_sweep - now;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_sec += wait_ms / 1000;
-            ts.tv_nsec += (wait_ms % 1000) * 1000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
+            ts = time_deadline_in_ms(wait_ms);
             pthread_cond_timedwait(&sc->cv, &sc->mu, &ts);
             continue;
         }

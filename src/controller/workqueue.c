@@ -176,13 +176,7 @@ char *wq_get(workqueue *q, int timeout_ms)
         if (next < wait)
             wait = next;
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += wait / 1000;
-        ts.tv_nsec += (wait % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
+        ts = time_deadline_in_ms(wait);
         pthread_cond_timedwait(&q->cv, &q->mu, &ts);
     }
     pthread_mutex_unlock(&q->mu);

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -83,6 +84,9 @@ void log_msg(enum log_level lvl, const char *comp, const char *fmt, ...)
 /* Wall clock seconds (for timestamps) and monotonic milliseconds/ns. */
 int64_t time_now_unix(void);
 int64_t time_mono_ms(void);
+/* The CLOCK_REALTIME instant ms milliseconds from now, as
+ * pthread_cond_timedwait wants its deadline. */
+struct timespec time_deadline_in_ms(int64_t ms);
 int64_t time_mono_ns(void);
 /* Format unix seconds as RFC 3339 "2006-01-02T15:04:05Z" into buf (>= 21). */
 void time_format_rfc3339(int64_t unix_sec, char *buf, size_t len);

@@ -25,6 +25,20 @@ int64_t time_mono_ms(void)
     return time_mono_ns() / 1000000;
 }
 
+struct timespec time_deadline_in_ms(int64_t ms)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)(ms / 1000);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
 void time_format_rfc3339(int64_t unix_sec, char *buf, size_t len)
 {
     time_t t = (time_t)unix_sec;

@@ -1012,13 +1012,7 @@ bool sim_wait_registered(sim *s, int64_t timeout_ms)
     struct timespec ts;
     bool done;
 
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += timeout_ms / 1000;
-    ts.tv_nsec += (timeout_ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    ts = time_deadline_in_ms(timeout_ms);
     pthread_mutex_lock(&s->mu);
     while (!s->reg_done && !is_stopping(s))
         if (pthread_cond_timedwait(&s->reg_cv, &s->mu, &ts) != 0)
