@@ -4,8 +4,10 @@
  * discovery/health handlers or the resource handlers, and sends responses.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +99,25 @@ static void api_log_request(api_req *rq, int code, int64_t start_ns)
                   (long long)us);
 }
 
+/*
+ * Request threads run as SCHED_BATCH (no privilege needed): the scheduler
+ * then does not let a request thread that wakes up preempt the store's
+ * threads or a controller.  A delivered batch wakes all its writers at
+ * once; preempting the store for each of them stalled the next batch
+ * behind dozens of responses.  Per-thread state, so thread-local.
+ */
+static void api_thread_batch_once(void)
+{
+    static _Thread_local bool done;
+    struct sched_param sp = {.sched_priority = 0};
+
+    if (done)
+        return;
+    done = true;
+    if (sched_setscheduler(0, SCHED_BATCH, &sp) != 0)
+        log_debug("api", "SCHED_BATCH for a request thread: %s", strerror(errno));
+}
+
 static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -112,6 +133,7 @@ static enum MHD_Result api_access(void *cls, struct MHD_Connection *conn, const 
     int rc;
 
     if (!rq) {
+        api_thread_batch_once();
         rq = xcalloc(1, sizeof *rq);
         rq->conn = conn;
         rq->method = method;

@@ -2,11 +2,11 @@
  * cache.c -- the watch cache (see cache.h for the design).
  *
  * Locking: one rwlock guards the per-kind maps, the uid map, the history
- * ring and the watcher list.  The store's commit thread takes it for writing
+ * ring and the watcher list.  The store's delivery thread takes it for writing
  * once per batch; GET/LIST/watch registration take it for reading (so a new
  * watch sees no gap between its snapshot/replay and live events).  Each
  * watcher has its own mutex/condvar for its queue.  Listeners run on the
- * commit thread after the lock is dropped, in revision order.
+ * delivery thread after the lock is dropped, in revision order.
  */
 #include "cache/cache.h"
 
@@ -445,7 +445,7 @@ struct cache_applied {
     json_t *tree;    /* the writer's parsed object (borrowed) or NULL */
 };
 
-/* Store watch callback: runs on the commit thread for every batch. */
+/* Store watch callback: runs on the store's delivery thread for every batch. */
 static void cache_on_store_events(void *ctx, const store_event *evs, size_t n)
 {
     cache *c = ctx;

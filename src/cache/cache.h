@@ -60,7 +60,7 @@ json_t *cache_obj_json(const cache_obj *o);
 
 /*
  * Work a writer has already done, passed through the store as store_op.aux
- * so that the store's commit thread (which runs every cache update and
+ * so that the store's delivery thread (which runs every cache update and
  * listener, serially) does not parse and re-serialise the object again.
  * text is the object's compact JSON with metadata.resourceVersion set to
  * CACHE_RV_MARKER, which the cache replaces with the revision.  Everything
@@ -157,7 +157,7 @@ void cache_unwatch(cache *c, cache_watcher *w);
 
 /*
  * In-process subscription for controllers: fn is called for every change
- * (after the cache applied it) on the store's commit thread, with the new
+ * (after the cache applied it) on the store's delivery thread, with the new
  * object (or the last state for DELETED) and the previous one (NULL on
  * ADDED).  tree, when not NULL, is the writer's parsed copy of obj
  * (borrowed, read-only: saves listeners a parse).  Must be quick (enqueue

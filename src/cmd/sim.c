@@ -45,7 +45,8 @@ static void sim_usage(FILE *f)
             "  --workers N           concurrent requests / connections (default: 4 to 32\n"
             "                        by node count)\n"
             "  --lease-interval SEC  Lease renewal period (default 10)\n"
-            "  --status-interval SEC node status heartbeat period (default 60)\n"
+            "  --status-interval SEC node status heartbeat period (default 300,\n"
+            "                        as kubelet reports an unchanged status)\n"
             "  --log-level LEVEL     stderr log threshold (default info)\n");
 }
 

@@ -5,7 +5,7 @@
  *
  * Why no "expectations" (Kubernetes' guard against acting on a stale
  * informer): the informer is fed by cache listeners, which run on the
- * store's commit thread before the writer of a change is released.  So
+ * store's delivery thread before the writer of a change is released.  So
  * when reg_create() of a pod returns, the informer already holds that pod,
  * and a later sync of the same DaemonSet (syncs of one key never overlap)
  * cannot miss it.  Duplicate pods are prevented by construction.
@@ -84,7 +84,7 @@ typedef struct ds_fact {
 
 typedef struct informer informer;
 
-/* Callbacks when facts change (run on the commit thread: enqueue only). */
+/* Callbacks when facts change (run on the store's delivery thread: enqueue only). */
 typedef struct informer_handlers {
     void *ctx;
     void (*node_changed)(void *ctx, const node_fact *old, const node_fact *cur);

@@ -58,7 +58,7 @@ recorder *ds_recorder(ds_ctrl *d)
     return d->rec;
 }
 
-/* ---- event handlers (commit thread: enqueue only) ---------------------- */
+/* ---- event handlers (store delivery thread: enqueue only) ---------------------- */
 
 static void enqueue_all(ds_ctrl *d)
 {
@@ -157,12 +157,11 @@ static void plan_release(ds_plan *p)
     json_decref(p->live_hashes);
 }
 
+/* Callers make sure a pod is planned for deletion, and a node for a
+ * create, at most once (a linear check here made large syncs quadratic). */
 static void plan_delete(ds_plan *p, size_t cap, const pod_fact *pf, const char *node,
                         const char *why)
 {
-    for (size_t i = 0; i < p->ndel; i++)
-        if (!strcmp(p->del[i].name, pf->name))
-            return;
     if (p->ndel < cap) {
         p->del[p->ndel].name = xstrdup(pf->name);
         p->del[p->ndel].node = xstrdup(node ? node : "");
@@ -173,11 +172,32 @@ static void plan_delete(ds_plan *p, size_t cap, const pod_fact *pf, const char *
 
 static void plan_create(ds_plan *p, size_t cap, const char *node)
 {
-    for (size_t i = 0; i < p->ncreate; i++)
-        if (!strcmp(p->create[i], node))
-            return;
     if (p->ncreate < cap)
         p->create[p->ncreate++] = xstrdup(node);
+}
+
+/* Add the rolling update's choices, skipping what manage already planned. */
+static void plan_merge_rolling(ds_plan *p, size_t cap_create, size_t cap_del,
+                               const char **cr, size_t ncr, pod_fact **dl, size_t ndl)
+{
+    hmap seen;
+
+    hmap_init_borrowed(&seen, p->ncreate + p->ndel);
+    for (size_t i = 0; i < p->ncreate; i++)
+        hmap_put(&seen, p->create[i], p);
+    for (size_t i = 0; i < ncr; i++)
+        if (!hmap_get(&seen, cr[i]))
+            plan_create(p, cap_create, cr[i]);
+    hmap_release(&seen);
+
+    hmap_init_borrowed(&seen, p->ndel);
+    for (size_t i = 0; i < p->ndel; i++)
+        hmap_put(&seen, p->del[i].name, p);
+    for (size_t i = 0; i < ndl; i++)
+        if (!hmap_get(&seen, dl[i]->name))
+            plan_delete(p, cap_del, dl[i], dl[i]->node ? dl[i]->node : dl[i]->target_node,
+                        "rolling update");
+    hmap_release(&seen);
 }
 
 static int pod_older(const void *a, const void *b)
@@ -216,6 +236,20 @@ static bool failed_allowed(ds_ctrl *d, const ds_view *v, const char *node, int64
     return ok;
 }
 
+/* One node's entry for the rolling update: its non-deleted pods. */
+static void np_add(ds_node_pods *e, const char *node, bool run, pod_fact **pods, size_t n)
+{
+    e->node = node;
+    e->run = run;
+    for (size_t k = 0; k < n; k++) {
+        if (pods[k]->deleting)
+            continue;
+        if (e->n < sizeof e->pods / sizeof *e->pods)
+            e->pods[e->n++] = pods[k];
+        e->total++;
+    }
+}
+
 /*
  * Plan one sync (caller holds the informer read lock): Kubernetes' manage
  * (podsShouldBeOnNode for every node), the rolling update step, and the
@@ -234,7 +268,8 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
     p->create = xcalloc(cap_create, sizeof *p->create);
     p->del = xcalloc(cap_del, sizeof *p->del);
     p->live_hashes = json_object();
-    hmap_init(&by_node);
+    /* Keys are the facts' node names, alive under the informer lock. */
+    hmap_init_borrowed(&by_node, npods);
 
     /* Pods by node (bound node, else the node they are pinned to). */
     typedef struct {
@@ -243,13 +278,19 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
         bool seen;
     } plist;
     plist *lists = xcalloc(npods + 1, sizeof *lists);
-    size_t nlists = 0;
+    size_t nlists = 0, nnp = 0;
+    const char *last_hash = NULL;
+    /* What the rolling update needs, gathered in the same pass. */
+    ds_node_pods *np = v->rolling ? xcalloc(nnodes + npods + 1, sizeof *np) : NULL;
     for (size_t i = 0; i < npods; i++) {
         pod_fact *pf = pods[i];
         const char *node = pf->node ? pf->node : pf->target_node;
         bool terminal = !strcmp(pf->phase, "Succeeded") || !strcmp(pf->phase, "Failed");
-        if (pf->rev_hash)
+        /* Pods share a handful of hashes: skip repeats of the last one. */
+        if (pf->rev_hash && (!last_hash || strcmp(last_hash, pf->rev_hash))) {
             json_object_set_new(p->live_hashes, pf->rev_hash, json_true());
+            last_hash = pf->rev_hash;
+        }
         if (!node || (pf->deleting && terminal))
             continue;
         plist *l = hmap_get(&by_node, node);
@@ -275,13 +316,16 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
         ds_should_run(&v->sched, nf, &run, &cont);
         if (l)
             l->seen = true;
+        if (np && (run || l))
+            np_add(&np[nnp++], nf->name, run, l ? l->v : NULL, l ? l->n : 0);
 
         /* -- status -- */
         if (run) {
             desired++;
             if (l && l->n) {
                 current++;
-                qsort(l->v, l->n, sizeof *l->v, pod_older);
+                if (l->n > 1)
+                    qsort(l->v, l->n, sizeof *l->v, pod_older);
                 pod_fact *oldest = l->v[0];
                 if (oldest->ready) {
                     ready++;
@@ -361,6 +405,11 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
     for (size_t i = 0; i < nlists; i++) {
         if (lists[i].seen)
             continue;
+        if (np) {
+            pod_fact *f = lists[i].v[0];
+            np_add(&np[nnp++], f->node ? f->node : f->target_node, false, lists[i].v,
+                   lists[i].n);
+        }
         for (size_t k = 0; k < lists[i].n; k++)
             if (!lists[i].v[k]->deleting)
                 plan_delete(p, cap_del, lists[i].v[k],
@@ -372,12 +421,8 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
         const char **cr = NULL;
         pod_fact **dl = NULL;
         size_t ncr = 0, ndl = 0;
-        ds_rolling_update(v, nodes, nnodes, pods, npods, &cr, &ncr, &dl, &ndl);
-        for (size_t i = 0; i < ncr; i++)
-            plan_create(p, cap_create, cr[i]);
-        for (size_t i = 0; i < ndl; i++)
-            plan_delete(p, cap_del, dl[i], dl[i]->node ? dl[i]->node : dl[i]->target_node,
-                        "rolling update");
+        ds_rolling_update(v, np, nnp, desired, &cr, &ncr, &dl, &ndl);
+        plan_merge_rolling(p, cap_create, cap_del, cr, ncr, dl, ndl);
         free(cr);
         free(dl);
     }
@@ -401,6 +446,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
     for (size_t i = 0; i < nlists; i++)
         free(lists[i].v);
     free(lists);
+    free(np);
     hmap_release(&by_node);
 }
 
@@ -584,6 +630,9 @@ out:
 static void *ds_worker(void *arg)
 {
     ds_ctrl *d = arg;
+
+    /* Named so that top -H and perf show which part is busy. */
+    pthread_setname_np(pthread_self(), "ds-worker");
     while (!atomic_load(&d->stop)) {
         char *key = wq_get(d->q, 500);
         if (!key)

@@ -67,12 +67,21 @@ int ds_history_sync(ds_ctrl *d, ds_view *v);
 /* Delete old revisions beyond revisionHistoryLimit not used by live pods
  * (live_hashes: object whose keys are the revision hashes pods carry). */
 void ds_history_cleanup(ds_ctrl *d, ds_view *v, json_t *live_hashes);
-/* Rolling update step: nodes to create pods on and pods to delete.
- * Arrays are new (caller frees the arrays, not the strings, which are
- * borrowed from facts valid under the informer lock). */
-void ds_rolling_update(ds_view *v, node_fact **nodes, size_t nnodes,
-                       pod_fact **pods, size_t npods, const char ***create, size_t *ncreate,
-                       pod_fact ***del, size_t *ndel);
+/* A node's daemon pods as the rolling update sees them; the sync builds one
+ * per node that should run the pod and per other node holding such pods. */
+typedef struct ds_node_pods {
+    const char *node;  /* borrowed from the facts (valid under the informer lock) */
+    bool run;          /* the DaemonSet should run a pod there */
+    pod_fact *pods[4]; /* up to 4 of its non-deleted pods */
+    size_t n;
+    size_t total;      /* all non-deleted pods on the node */
+} ds_node_pods;
+
+/* Rolling update step over the nodes (desired: how many should run a pod):
+ * nodes to create pods on and pods to delete.  Arrays are new (caller frees
+ * the arrays, not the strings or facts, which are borrowed). */
+void ds_rolling_update(ds_view *v, const ds_node_pods *np, size_t nn, int64_t desired,
+                       const char ***create, size_t *ncreate, pod_fact ***del, size_t *ndel);
 
 /* ---- daemonset.c ------------------------------------------------------- */
 

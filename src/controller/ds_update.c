@@ -207,16 +207,9 @@ void ds_history_cleanup(ds_ctrl *d, ds_view *v, json_t *live_hashes)
 
 /* ---- rolling update ---------------------------------------------------- */
 
-typedef struct node_pods {
-    const char *node;
-    node_fact *nf;     /* the node, NULL when it no longer should run pods */
-    pod_fact *pods[4]; /* up to 4 non-deleted pods tracked per node */
-    size_t n;
-    size_t total;      /* all non-deleted pods on the node */
-} node_pods;
-
 /* findUpdatedPodsOnNode: at most one new and one old non-deleted pod. */
-static bool find_updated(const ds_view *v, const node_pods *np, pod_fact **newp, pod_fact **oldp)
+static bool find_updated(const ds_view *v, const ds_node_pods *np, pod_fact **newp,
+                         pod_fact **oldp)
 {
     *newp = *oldp = NULL;
     if (np->total > np->n)
@@ -236,46 +229,15 @@ static bool find_updated(const ds_view *v, const node_pods *np, pod_fact **newp,
     return true;
 }
 
-void ds_rolling_update(ds_view *v, node_fact **nodes, size_t nnodes,
-                       pod_fact **pods, size_t npods, const char ***create, size_t *ncreate,
-                       pod_fact ***del, size_t *ndel)
+void ds_rolling_update(ds_view *v, const ds_node_pods *np, size_t nn, int64_t desired,
+                       const char ***create, size_t *ncreate, pod_fact ***del, size_t *ndel)
 {
-    hmap idx;
-    node_pods *np = xcalloc(nnodes + npods + 1, sizeof *np);
-    size_t nn = 0;
-    int64_t desired = 0, max_surge, max_unavail;
+    int64_t max_surge, max_unavail;
     json_t *ru = json_path(v->ds, "spec.updateStrategy.rollingUpdate");
-    const char **cr = xcalloc(nnodes + 1, sizeof *cr);
-    pod_fact **dl = xcalloc(npods + 1, sizeof *dl);
+    const char **cr = xcalloc(nn + 1, sizeof *cr);
+    pod_fact **dl = xcalloc(nn + 1, sizeof *dl);
     size_t nc = 0, nd = 0;
 
-    hmap_init(&idx);
-    for (size_t i = 0; i < nnodes; i++) {
-        bool run, cont;
-        ds_should_run(&v->sched, nodes[i], &run, &cont);
-        if (!run)
-            continue;
-        desired++;
-        np[nn].node = nodes[i]->name;
-        np[nn].nf = nodes[i];
-        hmap_put(&idx, nodes[i]->name, &np[nn]);
-        nn++;
-    }
-    for (size_t i = 0; i < npods; i++) {
-        pod_fact *p = pods[i];
-        const char *node = p->node ? p->node : p->target_node;
-        if (!node || p->deleting)
-            continue;
-        node_pods *e = hmap_get(&idx, node);
-        if (!e) {
-            np[nn].node = node;
-            hmap_put(&idx, node, &np[nn]);
-            e = &np[nn++];
-        }
-        if (e->n < 4)
-            e->pods[e->n++] = p;
-        e->total++;
-    }
     max_unavail = ds_scaled(json_object_get(ru, "maxUnavailable"), desired, 1);
     max_surge = ds_scaled(json_object_get(ru, "maxSurge"), desired, 0);
     if (desired > 0 && max_unavail == 0 && max_surge == 0)
@@ -329,8 +291,7 @@ void ds_rolling_update(ds_view *v, node_fact **nodes, size_t nnodes,
                 available++;
             if (!oldp)
                 continue;
-            /* Only nodes where the pod should run were given a node_fact. */
-            bool run = np[i].nf != NULL;
+            bool run = np[i].run;
             if (!newp) {
                 if (!ds_pod_available(v, oldp)) {
                     if (!run)
@@ -366,8 +327,6 @@ void ds_rolling_update(ds_view *v, node_fact **nodes, size_t nnodes,
         free(cand_new);
         free(not_run);
     }
-    hmap_release(&idx);
-    free(np);
     *create = cr;
     *ncreate = nc;
     *del = dl;

@@ -270,6 +270,9 @@ static void gc_pass(gc_ctrl *cs, bool full)
 static void *gc_main(void *arg)
 {
     gc_ctrl *cs = arg;
+
+    /* Named so that top -H and perf show which part is busy. */
+    pthread_setname_np(pthread_self(), "gc");
     int64_t next_sweep = time_mono_ms() + 1000;
 
     pthread_mutex_lock(&cs->mu);

@@ -378,6 +378,9 @@ static void nodelc_pass(nodelc_ctrl *n, bool gc_orphans)
 static void *nodelc_main(void *arg)
 {
     nodelc_ctrl *n = arg;
+
+    /* Named so that top -H and perf show which part is busy. */
+    pthread_setname_np(pthread_self(), "node-lifecycle");
     int64_t passes = 0;
     while (!atomic_load(&n->stop)) {
         int64_t start = time_mono_ms();

@@ -402,6 +402,9 @@ static void requeue_unschedulable(sched_ctrl *s)
 static void *sched_main(void *arg)
 {
     sched_ctrl *s = arg;
+
+    /* Named so that top -H and perf show which part is busy. */
+    pthread_setname_np(pthread_self(), "scheduler");
     char **keys = xcalloc(SCHEDULER_BATCH, sizeof *keys);
     placement *pl = xcalloc(SCHEDULER_BATCH, sizeof *pl);
     int64_t next_retry = time_mono_ms() + SCHED_RETRY_MS;

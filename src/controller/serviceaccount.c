@@ -8,7 +8,7 @@
  * non-empty before they start a test.  everynode issues no service-account
  * tokens (it serves no Secrets); the name is only that reference.
  *
- * A cache listener (on the commit thread: it only records names and wakes)
+ * A cache listener (on the store's delivery thread: it only records names and wakes)
  * notes namespaces that appeared and default accounts that went away; the
  * controller's thread creates the missing accounts, and sweeps every
  * namespace once at start and then every SA_SWEEP_MS to repair anything a
@@ -102,6 +102,9 @@ static void sa_sweep(sa_ctrl *sc)
 static void *sa_main(void *arg)
 {
     sa_ctrl *sc = arg;
+
+    /* Named so that top -H and perf show which part is busy. */
+    pthread_setname_np(pthread_self(), "sa-ctrl");
     int64_t next_sweep = 0;
 
     pthread_mutex_lock(&sc->mu);

@@ -143,15 +143,24 @@ char *json_dump_ordered(const json_t *v, size_t *len);
 /* ---- string-keyed hash map ------------------------------------------- */
 
 /* Open-addressing hash map from NUL-terminated string keys to pointers.  The
- * map copies keys and never owns values.  Not thread-safe: callers lock. */
+ * map copies keys (unless made with hmap_init_borrowed) and never owns
+ * values.  Not thread-safe: callers lock. */
 typedef struct hmap {
     struct hmap_slot *slots; /* cap entries; key NULL = empty, HMAP_TOMB = deleted */
     size_t cap;              /* power of two, 0 before first insert */
     size_t len;              /* live entries */
     size_t used;             /* live + tombstones (drives resizing) */
+    bool borrowed;           /* keys are the caller's, not copies */
 } hmap;
 
 void hmap_init(hmap *m);
+/* A map for short-lived indexes over data that outlives it: keys are not
+ * copied (the caller keeps them alive and unchanged while they are in the
+ * map), and room for `hint` entries is made at once, so building an index
+ * of n entries costs no allocation per entry. */
+void hmap_init_borrowed(hmap *m, size_t hint);
+/* Make room for n live entries without further resizing. */
+void hmap_reserve(hmap *m, size_t n);
 /* Free the map's slots and key copies (not the values). */
 void hmap_release(hmap *m);
 void *hmap_get(const hmap *m, const char *key);

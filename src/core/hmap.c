@@ -38,7 +38,7 @@ void hmap_release(hmap *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->cap; i++)
+    for (size_t i = 0; i < m->cap && !m->borrowed; i++)
         if (m->slots[i].key && m->slots[i].key != HMAP_TOMB)
             free(m->slots[i].key);
     free(m->slots);
@@ -77,6 +77,23 @@ static void hmap_resize(hmap *m, size_t cap)
     free(old);
 }
 
+void hmap_reserve(hmap *m, size_t n)
+{
+    size_t cap = 16;
+    /* Same load bound as hmap_put: used stays under 70% of cap. */
+    while ((n + 1) * 10 >= cap * 7)
+        cap *= 2;
+    if (cap > m->cap)
+        hmap_resize(m, cap);
+}
+
+void hmap_init_borrowed(hmap *m, size_t hint)
+{
+    hmap_init(m);
+    m->borrowed = true;
+    hmap_reserve(m, hint);
+}
+
 void *hmap_get(const hmap *m, const char *key)
 {
     struct hmap_slot *s = hmap_find(m, key, hmap_hash(key));
@@ -99,7 +116,7 @@ void *hmap_put(hmap *m, const char *key, void *val)
         i = (i + 1) & mask;
     if (!m->slots[i].key)
         m->used++;
-    m->slots[i].key = xstrdup(key);
+    m->slots[i].key = m->borrowed ? (char *)key : xstrdup(key);
     m->slots[i].val = val;
     m->slots[i].hash = h;
     m->len++;
@@ -112,7 +129,8 @@ void *hmap_del(hmap *m, const char *key)
     if (!s)
         return NULL;
     void *prev = s->val;
-    free(s->key);
+    if (!m->borrowed)
+        free(s->key);
     s->key = HMAP_TOMB;
     s->val = NULL;
     m->len--;

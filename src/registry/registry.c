@@ -214,7 +214,7 @@ static int reg_check_ns_exists(registry *r, const kind_info *k, const char *name
 /*
  * One durable write of obj under key.  The object is serialised twice here,
  * on the writer's thread: once for the store (without resourceVersion) and
- * once for the cache (cache_prep), so that the store's commit thread, which
+ * once for the cache (cache_prep), so that the store's delivery thread, which
  * applies every change to the cache in order, only splices the revision in.
  */
 static int reg_store_write(registry *r, enum store_op_type type, const char *key, json_t *obj,

@@ -32,7 +32,7 @@ void sim_config_init(sim_config *cfg)
     cfg->workers = 0;
     cfg->lease_interval = 10;
     cfg->lease_duration = 40;
-    cfg->status_interval = 60;
+    cfg->status_interval = 300; /* kubelet nodeStatusReportFrequency */
 }
 
 int sim__default_workers(long nodes)

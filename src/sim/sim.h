@@ -62,7 +62,7 @@ typedef struct sim_config {
 
 /* Defaults: prefix "sim-node-", capacity cpu=4,memory=8Gi,pods=110,
  * ready-after 0, fail images "*:non-existent", workers by node count (4 to
- * 32), lease every 10 s lasting 40 s, status heartbeat every 60 s; nodes 0
+ * 32), lease every 10 s lasting 40 s, status heartbeat every 300 s; nodes 0
  * and no kubeconfig. */
 void sim_config_init(sim_config *cfg);
 void sim_config_release(sim_config *cfg);

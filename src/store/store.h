@@ -17,7 +17,7 @@
  *
  * Watch: store_watch() registers a callback that receives every committed
  * event with revision > from_rev, in revision order, called from the
- * commit thread after the batch is durable and BEFORE the writers of that
+ * store's delivery thread after the batch is durable and BEFORE the writers of that
  * batch are released.  That ordering lets the in-memory cache above be
  * up to date with every acknowledged write.  Callbacks must be quick and
  * must not call back into the store.
@@ -93,7 +93,7 @@ typedef void (*store_watch_fn)(void *ctx, const store_event *evs, size_t n);
  * *out, or EN_IO / EN_INVALID (unknown scheme) / EN_UNSUPPORTED.
  */
 int store_open(const char *uri, store **out);
-/* Stop the commit thread after draining queued writes, close, free. NULL ok. */
+/* Stop the store's threads after draining queued writes, close, free. NULL ok. */
 void store_close(store *s);
 
 /* Current (latest committed) revision; 0 for an empty store. */

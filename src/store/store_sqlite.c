@@ -16,8 +16,16 @@
  *     synchronous=FULL makes the batch durable when COMMIT returns.  A
  *     failed write or COMMIT aborts the process (as etcd does): revisions
  *     were already handed out and later sequenced writes depend on them.
- *  3. Delivery.  Still on the commit thread, the batch's events go to every
- *     watcher in revision order; only then are the batch's writers woken.
+ *  3. Delivery.  A delivery thread takes committed batches in order and
+ *     gives their events to every watcher in revision order; only then are
+ *     the batch's writers woken.  Meanwhile the commit thread writes the
+ *     next batch, so disk and watchers work side by side.
+ *  4. Checkpointing.  Copying the WAL back into the database file is not
+ *     the committer's job: SQLite's automatic checkpoint would stall every
+ *     writer behind megabytes of I/O.  A WAL hook on the writer wakes a
+ *     checkpoint thread with its own connection once the WAL holds
+ *     SQ_CKPT_FRAMES pages; its PASSIVE checkpoints run beside the commits,
+ *     and the writer restarts the WAL from the top once all of it is copied.
  *
  * Reads (get, list, watch replay) use a second connection, serialised by
  * its own mutex; WAL lets it read committed data while the writer writes.
@@ -54,6 +62,9 @@
  * the writer logs and retries every SQ_WRITER_BUSY_MS. */
 #define SQ_WRITER_BUSY_MS 1000
 #define SQ_READER_BUSY_MS 10000
+
+/* WAL pages after which the checkpoint thread is woken. */
+#define SQ_CKPT_FRAMES 2000
 
 /* Schema version kept in PRAGMA user_version. */
 #define SQ_SCHEMA_VERSION 1
@@ -202,6 +213,14 @@ struct store_watcher {
     bool dead;                /* unwatched from inside a callback; freed after delivery */
 };
 
+/* A committed batch on its way to the delivery thread (which frees it). */
+typedef struct sq_batch {
+    sq_write *writes; /* owned: the batch's writes, in revision order */
+    size_t n;
+    uint64_t id;
+    struct sq_batch *next;
+} sq_batch;
+
 typedef struct sq_store {
     store base;  /* must stay first: store.c sees only this */
     char *path;  /* owned: database file path */
@@ -247,6 +266,22 @@ typedef struct sq_store {
     int active;             /* calls in progress (close waits for 0) */
     bool thread_started;    /* thread is valid and must be joined */
     pthread_t thread;       /* the commit thread */
+    pthread_cond_t deliver_cv; /* delivery thread: a batch committed, or commit_done */
+    struct sq_batch *dq_head;  /* committed batches waiting for delivery, oldest first */
+    struct sq_batch **dq_tail;
+    bool commit_done;          /* the commit thread has exited */
+    bool deliver_started;      /* deliver_thread is valid and must be joined */
+    pthread_t deliver_thread;  /* the delivery thread */
+
+    /* Checkpointer: its own connection, used only by its thread; the flags
+     * are guarded by ckpt_mu. */
+    pthread_mutex_t ckpt_mu;
+    pthread_cond_t ckpt_cv;
+    sqlite3 *cdb;
+    bool ckpt_wanted;       /* the WAL has grown past SQ_CKPT_FRAMES */
+    bool ckpt_stop;         /* the store is closing */
+    bool ckpt_started;      /* ckpt_thread is valid and must be joined */
+    pthread_t ckpt_thread;
 
     /* Revisions readable without a lock. */
     _Atomic int64_t committed_rev; /* last durable revision */
@@ -378,13 +413,12 @@ static int sq_init_writer(sq_store *s)
      * durable; NORMAL would only protect against corruption. */
     rc = sq_exec(s->wdb, "PRAGMA synchronous=FULL");
     /* The writer rewrites the same hot pages (pods, leases) all the time:
-     * a 16 MiB page cache keeps them from being re-read, and checkpointing
-     * every 4,000 WAL pages instead of 1,000 lets repeated writes of a page
-     * coalesce before they reach the database file. */
+     * a 16 MiB page cache keeps them from being re-read.  Checkpoints are
+     * the checkpoint thread's (sq_init_checkpointer): none until it runs. */
     if (!rc)
         rc = sq_exec(s->wdb, "PRAGMA cache_size=-16384");
     if (!rc)
-        rc = sq_exec(s->wdb, "PRAGMA wal_autocheckpoint=4000");
+        rc = sq_exec(s->wdb, "PRAGMA wal_autocheckpoint=0");
     if (!rc)
         rc = sq_query_int(s->wdb, "PRAGMA user_version", &version);
     if (rc)
@@ -505,6 +539,13 @@ static void sq_free(sq_store *s)
                              s->r_get,   s->r_list,    s->r_list_from, s->r_replay};
     store_watcher *w = s->watchers;
 
+    if (s->ckpt_started) {
+        pthread_mutex_lock(&s->ckpt_mu);
+        s->ckpt_stop = true;
+        pthread_cond_signal(&s->ckpt_cv);
+        pthread_mutex_unlock(&s->ckpt_mu);
+        pthread_join(s->ckpt_thread, NULL);
+    }
     while (w) {
         store_watcher *next = w->next;
         free(w);
@@ -519,7 +560,8 @@ static void sq_free(sq_store *s)
     }
     for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++)
         sqlite3_finalize(stmts[i]);
-    /* Reader first: closing the last connection checkpoints the WAL. */
+    /* Writer last: closing the last connection checkpoints the WAL. */
+    sqlite3_close(s->cdb);
     sqlite3_close(s->rdb);
     sqlite3_close(s->wdb);
     if (s->lock_fd >= 0)
@@ -528,14 +570,83 @@ static void sq_free(sq_store *s)
     pthread_mutex_destroy(&s->read_mu);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->watch_mu);
+    pthread_mutex_destroy(&s->ckpt_mu);
+    pthread_cond_destroy(&s->ckpt_cv);
     pthread_cond_destroy(&s->work_cv);
     pthread_cond_destroy(&s->done_cv);
+    pthread_cond_destroy(&s->deliver_cv);
     free(s->path);
     free(s);
 }
 
 static const store_backend sq_backend;
 static void *sq_commit_main(void *arg);
+static void *sq_deliver_main(void *arg);
+
+/* ---- checkpointing ------------------------------------------------------ */
+
+/* Writer's WAL hook (commit thread, after each COMMIT): wake the
+ * checkpointer once the WAL is long.  Replaces SQLite's autocheckpoint. */
+static int sq_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    sq_store *s = arg;
+
+    if (frames >= SQ_CKPT_FRAMES) {
+        pthread_mutex_lock(&s->ckpt_mu);
+        if (!s->ckpt_wanted) {
+            s->ckpt_wanted = true;
+            pthread_cond_signal(&s->ckpt_cv);
+        }
+        pthread_mutex_unlock(&s->ckpt_mu);
+    }
+    return SQLITE_OK;
+}
+
+static void *sq_ckpt_main(void *arg)
+{
+    sq_store *s = arg;
+
+    pthread_setname_np(pthread_self(), "store-ckpt");
+    pthread_mutex_lock(&s->ckpt_mu);
+    for (;;) {
+        int nlog = 0, ncopied = 0, rc;
+
+        while (!s->ckpt_wanted && !s->ckpt_stop)
+            pthread_cond_wait(&s->ckpt_cv, &s->ckpt_mu);
+        if (s->ckpt_stop)
+            break;
+        s->ckpt_wanted = false;
+        pthread_mutex_unlock(&s->ckpt_mu);
+        /* PASSIVE: copy what no reader still needs, never block the writer. */
+        rc = sqlite3_wal_checkpoint_v2(s->cdb, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog, &ncopied);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            log_warn("store", "checkpoint of %s: %s", s->path, sqlite3_errmsg(s->cdb));
+        else
+            log_debug("store", "checkpoint: %d of %d WAL pages copied", ncopied, nlog);
+        pthread_mutex_lock(&s->ckpt_mu);
+    }
+    pthread_mutex_unlock(&s->ckpt_mu);
+    return NULL;
+}
+
+/* Open the checkpointer's connection and start its thread. */
+static int sq_init_checkpointer(sq_store *s)
+{
+    int rc = sq_connect(s->path, &s->cdb, SQ_READER_BUSY_MS);
+
+    if (!rc)
+        rc = sq_exec(s->cdb, "PRAGMA synchronous=FULL");
+    if (rc)
+        return rc;
+    if (pthread_create(&s->ckpt_thread, NULL, sq_ckpt_main, s) != 0) {
+        log_error("store", "cannot start the checkpoint thread");
+        return EN_IO;
+    }
+    s->ckpt_started = true;
+    /* From now on the hook, not SQLite, decides when to checkpoint. */
+    sqlite3_wal_hook(s->wdb, sq_wal_hook, s);
+    return 0;
+}
 
 int store__sqlite_open(const char *path, store **out)
 {
@@ -552,12 +663,16 @@ int store__sqlite_open(const char *path, store **out)
     s->path = xstrdup(path);
     s->lock_fd = -1;
     s->pend_tail = &s->pend_head;
+    s->dq_tail = &s->dq_head;
     s->fill_batch = 1;
     pthread_mutex_init(&s->read_mu, NULL);
     pthread_mutex_init(&s->mu, NULL);
     pthread_mutex_init(&s->watch_mu, NULL);
+    pthread_mutex_init(&s->ckpt_mu, NULL);
+    pthread_cond_init(&s->ckpt_cv, NULL);
     pthread_cond_init(&s->work_cv, NULL);
     pthread_cond_init(&s->done_cv, NULL);
+    pthread_cond_init(&s->deliver_cv, NULL);
 
     rc = sq_lock_file(s);
     if (!rc)
@@ -566,6 +681,8 @@ int store__sqlite_open(const char *path, store **out)
         rc = sq_load(s);
     if (!rc)
         rc = sq_init_reader(s);
+    if (!rc)
+        rc = sq_init_checkpointer(s);
     if (rc)
         goto out_free_store;
     if (pthread_create(&s->thread, NULL, sq_commit_main, s) != 0) {
@@ -574,6 +691,9 @@ int store__sqlite_open(const char *path, store **out)
         goto out_free_store;
     }
     s->thread_started = true;
+    if (pthread_create(&s->deliver_thread, NULL, sq_deliver_main, s) != 0)
+        en_fatal("store: cannot start the delivery thread");
+    s->deliver_started = true;
     log_info("store", "opened %s at revision %lld (compacted %lld, %zu keys)", s->path,
              (long long)s->seq_rev, (long long)atomic_load(&s->compacted_rev), s->keys.len);
     *out = &s->base;
@@ -635,6 +755,8 @@ static void sq_close(store *base)
     /* The thread drains queued writes and waits for calls in progress. */
     if (s->thread_started)
         pthread_join(s->thread, NULL);
+    if (s->deliver_started)
+        pthread_join(s->deliver_thread, NULL);
     log_info("store", "closed %s at revision %lld", s->path,
              (long long)atomic_load(&s->committed_rev));
     sq_free(s);
@@ -815,9 +937,13 @@ static void *sq_commit_main(void *arg)
 {
     sq_store *s = arg;
 
+    /* Named so that top -H and perf show which part is busy. */
+    pthread_setname_np(pthread_self(), "store-commit");
+
     pthread_mutex_lock(&s->mu);
     for (;;) {
         sq_write *batch;
+        sq_batch *b;
         int64_t compact = -1;
         uint64_t id;
         size_t n = 0;
@@ -838,13 +964,53 @@ static void *sq_commit_main(void *arg)
         sq_commit_batch(s, batch, compact);
         for (const sq_write *w = batch; w; w = w->next)
             n++;
-        if (n)
-            sq_deliver(s, batch, n);
-        sq_free_batch(batch);
+
+        /* Hand the batch to the delivery thread and go on committing. */
+        b = xcalloc(1, sizeof *b);
+        b->writes = batch;
+        b->n = n;
+        b->id = id;
+        pthread_mutex_lock(&s->mu);
+        *s->dq_tail = b;
+        s->dq_tail = &b->next;
+        pthread_cond_signal(&s->deliver_cv);
+    }
+    s->commit_done = true;
+    pthread_cond_signal(&s->deliver_cv);
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
+/* The delivery thread: committed batches go to the watchers in order, and
+ * only then are their writers woken.  While it delivers one batch the
+ * commit thread already writes the next. */
+static void *sq_deliver_main(void *arg)
+{
+    sq_store *s = arg;
+
+    pthread_setname_np(pthread_self(), "store-deliver");
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        sq_batch *b;
+
+        while (!s->dq_head && !s->commit_done)
+            pthread_cond_wait(&s->deliver_cv, &s->mu);
+        if (!s->dq_head)
+            break; /* the commit thread is gone and everything is delivered */
+        b = s->dq_head;
+        s->dq_head = b->next;
+        if (!s->dq_head)
+            s->dq_tail = &s->dq_head;
+        pthread_mutex_unlock(&s->mu);
+
+        if (b->n)
+            sq_deliver(s, b->writes, b->n);
+        sq_free_batch(b->writes);
 
         pthread_mutex_lock(&s->mu);
-        s->done_batch = id;
+        s->done_batch = b->id;
         pthread_cond_broadcast(&s->done_cv);
+        free(b);
     }
     pthread_mutex_unlock(&s->mu);
     return NULL;
@@ -1228,9 +1394,9 @@ static void sq_unwatch(store *base, store_watcher *w)
     sq_store *s = sq_of(base);
     store_watcher **pp;
 
-    /* From a callback on the commit thread watch_mu is already ours and
+    /* From a callback on the delivery thread watch_mu is already ours and
      * the watcher list is being walked: mark it, delivery frees it. */
-    if (s->thread_started && pthread_equal(pthread_self(), s->thread)) {
+    if (s->deliver_started && pthread_equal(pthread_self(), s->deliver_thread)) {
         w->dead = true;
         return;
     }

@@ -35,7 +35,7 @@ static void test_defaults(void **state)
     assert_int_equal(cfg.ready_after, 0);
     assert_int_equal(cfg.lease_interval, 10);
     assert_int_equal(cfg.lease_duration, 40);
-    assert_int_equal(cfg.status_interval, 60);
+    assert_int_equal(cfg.status_interval, 300);
     assert_int_equal(cfg.n_labels, 0);
     assert_int_equal(cfg.n_taints, 0);
     sim_config_release(&cfg);
