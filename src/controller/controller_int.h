@@ -47,7 +47,8 @@ typedef struct node_fact {
     int64_t rev;
 } node_fact;
 
-/* What controllers need to know about a pod. */
+/* What controllers need to know about a pod.  One allocation holds the
+ * struct and its strings (the informer owns it; treat it as read-only). */
 typedef struct pod_fact {
     char *ns;
     char *name;
@@ -60,6 +61,8 @@ typedef struct pod_fact {
     char *rev_hash;        /* label controller-revision-hash, or NULL */
     char *tmpl_gen;        /* label pod-template-generation, or NULL */
     char *phase;           /* status.phase */
+    bool failed;           /* phase Failed */
+    bool succeeded;        /* phase Succeeded */
     char *scheduler;       /* spec.schedulerName */
     bool deleting;
     bool ready;            /* condition Ready == True */
@@ -125,10 +128,17 @@ bool taint_tolerated(const node_taint *t, json_t *tolerations);
 
 /* ---- parallel writes -------------------------------------------------- */
 
-/* Run fn(ctx, 0..n-1) on up to `threads` threads and wait: independent
- * writes issued together are group-committed by the store. */
+/* A pool of threads for parallel writes, kept by one controller. */
+typedef struct ctrl_pool ctrl_pool;
 typedef void (*ctrl_par_fn)(void *ctx, size_t i);
-void ctrl_par_run(size_t n, size_t threads, ctrl_par_fn fn, void *ctx);
+/* Up to `threads` writers at once (the calling thread is one of them);
+ * name: the pool threads' name for top -H.  Free with ctrl_pool_free
+ * (NULL ok) once no ctrl_par_run is in progress. */
+ctrl_pool *ctrl_pool_new(size_t threads, const char *name);
+void ctrl_pool_free(ctrl_pool *p);
+/* Run fn(ctx, 0..n-1) on the pool's threads and the caller's, and wait:
+ * independent writes issued together are group-committed by the store. */
+void ctrl_par_run(ctrl_pool *p, size_t n, ctrl_par_fn fn, void *ctx);
 
 /* ---- work queue -------------------------------------------------------- */
 

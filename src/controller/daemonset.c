@@ -38,6 +38,7 @@ struct ds_ctrl {
     recorder *rec;                  /* owned */
     workqueue *q;                   /* owned: keys "ns/name" */
     pthread_t workers[DS_WORKERS];
+    ctrl_pool *pool;     /* writers shared by the workers' syncs */
     atomic_bool stop;
     pthread_mutex_t bo_mu;          /* guards backoff */
     hmap backoff;                   /* "ns/name/node" -> struct failed_backoff* */
@@ -285,7 +286,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
     for (size_t i = 0; i < npods; i++) {
         pod_fact *pf = pods[i];
         const char *node = pf->node ? pf->node : pf->target_node;
-        bool terminal = !strcmp(pf->phase, "Succeeded") || !strcmp(pf->phase, "Failed");
+        bool terminal = pf->succeeded || pf->failed;
         /* Pods share a handful of hashes: skip repeats of the last one. */
         if (pf->rev_hash && (!last_hash || strcmp(last_hash, pf->rev_hash))) {
             json_object_set_new(p->live_hashes, pf->rev_hash, json_true());
@@ -358,7 +359,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
             pod_fact *pf = l->v[k];
             if (pf->deleting)
                 continue;
-            if (!strcmp(pf->phase, "Failed")) {
+            if (pf->failed) {
                 int64_t retry = 0;
                 if (!failed_allowed(d, v, nf->name, &retry)) {
                     if (!p->requeue_ms || retry < p->requeue_ms)
@@ -366,7 +367,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
                     continue;
                 }
                 plan_delete(p, cap_del, pf, nf->name, "failed");
-            } else if (!strcmp(pf->phase, "Succeeded")) {
+            } else if (pf->succeeded) {
                 plan_delete(p, cap_del, pf, nf->name, "succeeded");
             } else if (nrun < 64) {
                 running[nrun++] = pf;
@@ -602,9 +603,9 @@ static int ds_sync(ds_ctrl *d, const char *key)
     ex.p = &plan;
     atomic_init(&ex.failed, 0);
     if (plan.ndel)
-        ctrl_par_run(plan.ndel, DS_WRITE_PARALLELISM, exec_delete, &ex);
+        ctrl_par_run(d->pool, plan.ndel, exec_delete, &ex);
     if (plan.ncreate)
-        ctrl_par_run(plan.ncreate, DS_WRITE_PARALLELISM, exec_create, &ex);
+        ctrl_par_run(d->pool, plan.ncreate, exec_create, &ex);
     if (plan.ndel || plan.ncreate)
         log_debug("daemonset", "%s: created %zu, deleted %zu pods", key, plan.ncreate, plan.ndel);
 
@@ -661,6 +662,7 @@ ds_ctrl *ds_start(registry *reg, cache *c, informer *inf)
     d->inf = inf;
     d->rec = recorder_new(reg, "daemonset-controller");
     d->q = wq_new();
+    d->pool = ctrl_pool_new(DS_WRITE_PARALLELISM, "ds-write");
     atomic_init(&d->stop, false);
     pthread_mutex_init(&d->bo_mu, NULL);
     hmap_init(&d->backoff);
@@ -684,6 +686,7 @@ void ds_stop(ds_ctrl *d)
     for (int i = 0; i < DS_WORKERS; i++)
         pthread_join(d->workers[i], NULL);
     wq_free(d->q);
+    ctrl_pool_free(d->pool);
     recorder_free(d->rec);
     while (hmap_next(&d->backoff, &pos, NULL, &v))
         free(v);

@@ -187,22 +187,11 @@ static node_fact *node_fact_parse(cache_obj *o, json_t *tree)
     return n;
 }
 
+/* A pod fact and its strings are one allocation (pod_fact_parse). */
 static void pod_fact_free(pod_fact *p)
 {
     if (!p)
         return;
-    free(p->ns);
-    free(p->name);
-    free(p->uid);
-    free(p->owner_uid);
-    free(p->owner_kind);
-    free(p->owner_name);
-    free(p->node);
-    free(p->target_node);
-    free(p->rev_hash);
-    free(p->tmpl_gen);
-    free(p->phase);
-    free(p->scheduler);
     json_decref(p->tolerations);
     free(p);
 }
@@ -229,54 +218,91 @@ static const char *pod_affinity_node(json_t *pod)
     return NULL;
 }
 
+/*
+ * Copy the strings a fact points at into the space after it.  A sync walks
+ * thousands of facts; strings next to their struct, instead of a dozen
+ * separate allocations each, save a cache miss per field read.
+ */
+static pod_fact *pod_fact_pack(const pod_fact *t)
+{
+    char *const *src[] = {&t->ns,         &t->name,        &t->uid,        &t->owner_uid,
+                          &t->owner_kind, &t->owner_name,  &t->node,       &t->target_node,
+                          &t->rev_hash,   &t->tmpl_gen,    &t->phase,      &t->scheduler};
+    size_t total = sizeof *t;
+    pod_fact *p;
+    char *cur;
+
+    for (size_t i = 0; i < sizeof src / sizeof *src; i++)
+        if (*src[i])
+            total += strlen(*src[i]) + 1;
+    p = xmalloc(total);
+    *p = *t;
+    cur = (char *)(p + 1);
+    for (size_t i = 0; i < sizeof src / sizeof *src; i++) {
+        /* The same field of the copy, found by its offset in the struct. */
+        char **dst = (char **)((char *)p + ((const char *)src[i] - (const char *)t));
+        if (!*src[i])
+            continue;
+        size_t len = strlen(*src[i]) + 1;
+        memcpy(cur, *src[i], len);
+        *dst = cur;
+        cur += len;
+    }
+    return p;
+}
+
 static pod_fact *pod_fact_parse(cache_obj *o, json_t *tree)
 {
     json_t *j = tree ? json_incref(tree) : cache_obj_json(o), *refs, *r, *conds, *c, *cs;
-    pod_fact *p = xcalloc(1, sizeof *p);
+    pod_fact t = {0}, *p;
     size_t i;
 
-    p->ns = xstrdup(o->ns);
-    p->name = xstrdup(o->name);
-    p->uid = xstrdup(o->uid);
-    p->rev = o->rev;
-    p->deleting = o->deleting;
+    /* t borrows every string from o and j; pod_fact_pack copies them. */
+    t.ns = (char *)o->ns;
+    t.name = (char *)o->name;
+    t.uid = (char *)o->uid;
+    t.rev = o->rev;
+    t.deleting = o->deleting;
     refs = json_path(j, "metadata.ownerReferences");
     json_array_foreach(refs, i, r)
     {
-        if (json_is_true(json_object_get(r, "controller")) && !p->owner_uid) {
-            p->owner_uid = dup_or_null(json_string_value(json_object_get(r, "uid")));
-            p->owner_kind = dup_or_null(json_string_value(json_object_get(r, "kind")));
-            p->owner_name = dup_or_null(json_string_value(json_object_get(r, "name")));
+        if (json_is_true(json_object_get(r, "controller")) && !t.owner_uid) {
+            t.owner_uid = (char *)json_string_value(json_object_get(r, "uid"));
+            t.owner_kind = (char *)json_string_value(json_object_get(r, "kind"));
+            t.owner_name = (char *)json_string_value(json_object_get(r, "name"));
         }
     }
-    p->node = dup_or_null(json_path_str(j, "spec.nodeName"));
-    p->target_node = dup_or_null(pod_affinity_node(j));
-    p->rev_hash = dup_or_null(json_path_str(j, "metadata.labels.controller-revision-hash"));
-    p->tmpl_gen = dup_or_null(json_path_str(j, "metadata.labels.pod-template-generation"));
-    p->phase = xstrdup(json_path_str(j, "status.phase") ?: "Pending");
-    p->scheduler = xstrdup(json_path_str(j, "spec.schedulerName") ?: "default-scheduler");
-    p->created = ts_of(json_path_str(j, "metadata.creationTimestamp"));
+    t.node = (char *)json_path_str(j, "spec.nodeName");
+    t.target_node = (char *)pod_affinity_node(j);
+    t.rev_hash = (char *)json_path_str(j, "metadata.labels.controller-revision-hash");
+    t.tmpl_gen = (char *)json_path_str(j, "metadata.labels.pod-template-generation");
+    t.phase = (char *)(json_path_str(j, "status.phase") ?: "Pending");
+    t.failed = !strcmp(t.phase, "Failed");
+    t.succeeded = !strcmp(t.phase, "Succeeded");
+    t.scheduler = (char *)(json_path_str(j, "spec.schedulerName") ?: "default-scheduler");
+    t.created = ts_of(json_path_str(j, "metadata.creationTimestamp"));
     conds = json_path(j, "status.conditions");
     json_array_foreach(conds, i, c)
     {
         const char *type = json_string_value(json_object_get(c, "type")) ?: "";
         const char *st = json_string_value(json_object_get(c, "status")) ?: "";
         if (!strcmp(type, "Ready") && !strcmp(st, "True")) {
-            p->ready = true;
-            p->ready_since = ts_of(json_string_value(json_object_get(c, "lastTransitionTime")));
+            t.ready = true;
+            t.ready_since = ts_of(json_string_value(json_object_get(c, "lastTransitionTime")));
         }
         if (!strcmp(type, "PodScheduled") && !strcmp(st, "False"))
-            p->unschedulable = true;
+            t.unschedulable = true;
     }
     cs = json_path(j, "spec.containers");
     json_array_foreach(cs, i, c)
     {
         json_t *req = json_path(c, "resources.requests");
-        p->req_milli_cpu += quantity_or(json_object_get(req, "cpu"), 0);
-        p->req_mem += quantity_or(json_object_get(req, "memory"), 0) / 1000;
+        t.req_milli_cpu += quantity_or(json_object_get(req, "cpu"), 0);
+        t.req_mem += quantity_or(json_object_get(req, "memory"), 0) / 1000;
     }
     json_t *tol = json_path(j, "spec.tolerations");
-    p->tolerations = json_is_array(tol) ? json_incref(tol) : NULL;
+    t.tolerations = json_is_array(tol) ? json_incref(tol) : NULL;
+    p = pod_fact_pack(&t);
     json_decref(j);
     return p;
 }

@@ -34,6 +34,7 @@ struct sched_ctrl {
     recorder *rec;          /* owned */
     workqueue *q;           /* owned: pod keys "ns/name" */
     pthread_t thread;
+    ctrl_pool *pool;        /* owned: binding writers */
     atomic_bool stop;
     atomic_bool retry_all;  /* room may have appeared: retry unschedulable pods */
 };
@@ -50,7 +51,7 @@ typedef struct placement {
 static bool wants_us(const pod_fact *p)
 {
     return p && !p->node && !p->deleting && !strcmp(p->scheduler, "default-scheduler") &&
-           strcmp(p->phase, "Succeeded") && strcmp(p->phase, "Failed");
+           !p->succeeded && !p->failed;
 }
 
 static void on_pod(void *ctx, const pod_fact *old, const pod_fact *cur)
@@ -93,7 +94,7 @@ static usage *usage_of(sched_ctrl *s, hmap *assumed, const char *node)
     u = xcalloc(1, sizeof *u);
     pod_fact **pods = informer_pods_on(s->inf, node, &n);
     for (size_t i = 0; i < n; i++) {
-        if (!strcmp(pods[i]->phase, "Succeeded") || !strcmp(pods[i]->phase, "Failed"))
+        if (pods[i]->succeeded || pods[i]->failed)
             continue;
         u->cpu += pods[i]->req_milli_cpu;
         u->mem += pods[i]->req_mem;
@@ -435,7 +436,7 @@ static void *sched_main(void *arg)
         hmap_release(&assumed);
 
         struct exec_ctx e = {s, pl};
-        ctrl_par_run(n, SCHED_PARALLELISM, exec_one, &e);
+        ctrl_par_run(s->pool, n, exec_one, &e);
         for (size_t i = 0; i < n; i++) {
             wq_done(s->q, keys[i]);
             free(keys[i]);
@@ -461,6 +462,7 @@ sched_ctrl *sched_start(registry *reg, cache *c, informer *inf)
     s->inf = inf;
     s->rec = recorder_new(reg, "default-scheduler");
     s->q = wq_new();
+    s->pool = ctrl_pool_new(SCHED_PARALLELISM, "sched-bind");
     atomic_init(&s->stop, false);
     atomic_init(&s->retry_all, true);
     informer_add_handlers(inf, &h);
@@ -477,6 +479,7 @@ void sched_stop(sched_ctrl *s)
     wq_shutdown(s->q);
     pthread_join(s->thread, NULL);
     wq_free(s->q);
+    ctrl_pool_free(s->pool);
     recorder_free(s->rec);
     free(s);
 }
