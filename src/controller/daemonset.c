@@ -31,14 +31,41 @@ struct failed_backoff {
     int64_t delay_ms;  /* current delay */
 };
 
+/* A node's daemon pods during one sync; most nodes have one. */
+typedef struct plist {
+    pod_fact **v;       /* inl, or heap when more than fit there */
+    pod_fact *inl[2];
+    size_t n, cap;
+    bool seen;
+} plist;
+
+/*
+ * Buffers one worker reuses from sync to sync.  A 10,000-node sync needs
+ * a few megabytes of index; allocated afresh each time, it came back from
+ * the allocator as new pages, and the page faults cost more than the plan.
+ */
+typedef struct ds_scratch {
+    plist *lists;
+    size_t lists_cap;
+    ds_node_pods *np;
+    size_t np_cap;
+    hmap by_node;       /* borrowed keys; emptied, not freed, between syncs */
+} ds_scratch;
+
+struct ds_worker {
+    struct ds_ctrl *d;
+    ds_scratch scratch;
+    pthread_t thread;
+};
+
 struct ds_ctrl {
     registry *reg;                  /* borrowed */
     cache *c;                       /* borrowed */
     informer *inf;                  /* borrowed */
     recorder *rec;                  /* owned */
     workqueue *q;                   /* owned: keys "ns/name" */
-    pthread_t workers[DS_WORKERS];
-    ctrl_pool *pool;     /* writers shared by the workers' syncs */
+    struct ds_worker workers[DS_WORKERS];
+    ctrl_pool *pool;                /* writers shared by the workers' syncs */
     atomic_bool stop;
     pthread_mutex_t bo_mu;          /* guards backoff */
     hmap backoff;                   /* "ns/name/node" -> struct failed_backoff* */
@@ -135,9 +162,9 @@ typedef struct victim {
 
 typedef struct ds_plan {
     char **create;      /* node names */
-    size_t ncreate;
+    size_t ncreate, create_cap;
     victim *del;
-    size_t ndel;
+    size_t ndel, del_cap;
     json_t *status;     /* computed status (counts) */
     json_t *live_hashes; /* revision hashes used by live pods */
     int64_t requeue_ms; /* > 0: look again after this long */
@@ -160,26 +187,30 @@ static void plan_release(ds_plan *p)
 
 /* Callers make sure a pod is planned for deletion, and a node for a
  * create, at most once (a linear check here made large syncs quadratic). */
-static void plan_delete(ds_plan *p, size_t cap, const pod_fact *pf, const char *node,
-                        const char *why)
+static void plan_delete(ds_plan *p, const pod_fact *pf, const char *node, const char *why)
 {
-    if (p->ndel < cap) {
-        p->del[p->ndel].name = xstrdup(pf->name);
-        p->del[p->ndel].node = xstrdup(node ? node : "");
-        p->del[p->ndel].why = why;
-        p->ndel++;
+    if (p->ndel == p->del_cap) {
+        p->del_cap = p->del_cap ? p->del_cap * 2 : 16;
+        p->del = xrealloc(p->del, p->del_cap * sizeof *p->del);
     }
+    p->del[p->ndel].name = xstrdup(pf->name);
+    p->del[p->ndel].node = xstrdup(node ? node : "");
+    p->del[p->ndel].why = why;
+    p->ndel++;
 }
 
-static void plan_create(ds_plan *p, size_t cap, const char *node)
+static void plan_create(ds_plan *p, const char *node)
 {
-    if (p->ncreate < cap)
-        p->create[p->ncreate++] = xstrdup(node);
+    if (p->ncreate == p->create_cap) {
+        p->create_cap = p->create_cap ? p->create_cap * 2 : 16;
+        p->create = xrealloc(p->create, p->create_cap * sizeof *p->create);
+    }
+    p->create[p->ncreate++] = xstrdup(node);
 }
 
 /* Add the rolling update's choices, skipping what manage already planned. */
-static void plan_merge_rolling(ds_plan *p, size_t cap_create, size_t cap_del,
-                               const char **cr, size_t ncr, pod_fact **dl, size_t ndl)
+static void plan_merge_rolling(ds_plan *p, const char **cr, size_t ncr, pod_fact **dl,
+                               size_t ndl)
 {
     hmap seen;
 
@@ -188,7 +219,7 @@ static void plan_merge_rolling(ds_plan *p, size_t cap_create, size_t cap_del,
         hmap_put(&seen, p->create[i], p);
     for (size_t i = 0; i < ncr; i++)
         if (!hmap_get(&seen, cr[i]))
-            plan_create(p, cap_create, cr[i]);
+            plan_create(p, cr[i]);
     hmap_release(&seen);
 
     hmap_init_borrowed(&seen, p->ndel);
@@ -196,7 +227,7 @@ static void plan_merge_rolling(ds_plan *p, size_t cap_create, size_t cap_del,
         hmap_put(&seen, p->del[i].name, p);
     for (size_t i = 0; i < ndl; i++)
         if (!hmap_get(&seen, dl[i]->name))
-            plan_delete(p, cap_del, dl[i], dl[i]->node ? dl[i]->node : dl[i]->target_node,
+            plan_delete(p, dl[i], dl[i]->node ? dl[i]->node : dl[i]->target_node,
                         "rolling update");
     hmap_release(&seen);
 }
@@ -242,6 +273,7 @@ static void np_add(ds_node_pods *e, const char *node, bool run, pod_fact **pods,
 {
     e->node = node;
     e->run = run;
+    e->n = e->total = 0;
     for (size_t k = 0; k < n; k++) {
         if (pods[k]->deleting)
             continue;
@@ -256,33 +288,36 @@ static void np_add(ds_node_pods *e, const char *node, bool run, pod_fact **pods,
  * (podsShouldBeOnNode for every node), the rolling update step, and the
  * status counters, all from the same snapshot.
  */
-static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
+static void ds_plan_sync(ds_ctrl *d, ds_scratch *sc, ds_view *v, ds_plan *p)
 {
     size_t nnodes, npods;
     node_fact **nodes = informer_nodes(d->inf, &nnodes);
     pod_fact **pods = informer_pods_of(d->inf, v->uid, &npods);
-    size_t cap_del = npods + 1, cap_create = nnodes + 1;
-    hmap by_node;
+    hmap *by_node = &sc->by_node;
     int64_t desired = 0, current = 0, missched = 0, ready = 0, available = 0, updated = 0;
     bool waiting_ready = false;
 
-    p->create = xcalloc(cap_create, sizeof *p->create);
-    p->del = xcalloc(cap_del, sizeof *p->del);
     p->live_hashes = json_object();
-    /* Keys are the facts' node names, alive under the informer lock. */
-    hmap_init_borrowed(&by_node, npods);
-
-    /* Pods by node (bound node, else the node they are pinned to). */
-    typedef struct {
-        pod_fact **v;
-        size_t n, cap;
-        bool seen;
-    } plist;
-    plist *lists = xcalloc(npods + 1, sizeof *lists);
+    /* Pods by node (bound node, else the node they are pinned to).  Keys
+     * are the facts' node names, alive under the informer lock. */
+    hmap_clear(by_node);
+    hmap_reserve(by_node, npods);
+    if (sc->lists_cap < npods + 1) {
+        sc->lists_cap = npods + 1;
+        sc->lists = xrealloc(sc->lists, sc->lists_cap * sizeof *sc->lists);
+    }
+    plist *lists = sc->lists;
     size_t nlists = 0, nnp = 0;
     const char *last_hash = NULL;
     /* What the rolling update needs, gathered in the same pass. */
-    ds_node_pods *np = v->rolling ? xcalloc(nnodes + npods + 1, sizeof *np) : NULL;
+    ds_node_pods *np = NULL;
+    if (v->rolling) {
+        if (sc->np_cap < nnodes + npods + 1) {
+            sc->np_cap = nnodes + npods + 1;
+            sc->np = xrealloc(sc->np, sc->np_cap * sizeof *sc->np);
+        }
+        np = sc->np;
+    }
     for (size_t i = 0; i < npods; i++) {
         pod_fact *pf = pods[i];
         const char *node = pf->node ? pf->node : pf->target_node;
@@ -294,15 +329,23 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
         }
         if (!node || (pf->deleting && terminal))
             continue;
-        plist *l = hmap_get(&by_node, node);
+        plist *l = hmap_get(by_node, node);
         if (!l) {
             l = &lists[nlists++];
-            hmap_put(&by_node, node, l);
+            l->v = l->inl;
+            l->n = 0;
+            l->cap = sizeof l->inl / sizeof *l->inl;
+            l->seen = false;
+            hmap_put(by_node, node, l);
         }
         if (l->n == l->cap) {
-            /* Almost always one pod per node: start small. */
-            l->cap = l->cap ? l->cap * 2 : 2;
-            l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+            l->cap *= 2;
+            if (l->v == l->inl) {
+                l->v = xmalloc(l->cap * sizeof *l->v);
+                memcpy(l->v, l->inl, sizeof l->inl);
+            } else {
+                l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+            }
         }
         l->v[l->n++] = pf;
     }
@@ -310,7 +353,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
     for (size_t i = 0; i < nnodes; i++) {
         node_fact *nf = nodes[i];
         bool run, cont;
-        plist *l = hmap_get(&by_node, nf->name);
+        plist *l = hmap_get(by_node, nf->name);
         pod_fact *running[64];
         size_t nrun = 0;
 
@@ -344,7 +387,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
 
         /* -- manage (podsShouldBeOnNode) -- */
         if (run && !l) {
-            plan_create(p, cap_create, nf->name);
+            plan_create(p, nf->name);
             continue;
         }
         if (!l)
@@ -352,7 +395,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
         if (!cont) {
             for (size_t k = 0; k < l->n; k++)
                 if (!l->v[k]->deleting)
-                    plan_delete(p, cap_del, l->v[k], nf->name, "not eligible");
+                    plan_delete(p, l->v[k], nf->name, "not eligible");
             continue;
         }
         for (size_t k = 0; k < l->n; k++) {
@@ -366,9 +409,9 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
                         p->requeue_ms = retry;
                     continue;
                 }
-                plan_delete(p, cap_del, pf, nf->name, "failed");
+                plan_delete(p, pf, nf->name, "failed");
             } else if (pf->succeeded) {
-                plan_delete(p, cap_del, pf, nf->name, "succeeded");
+                plan_delete(p, pf, nf->name, "succeeded");
             } else if (nrun < 64) {
                 running[nrun++] = pf;
             }
@@ -376,12 +419,12 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
         if (!v->surge_allowed) {
             /* Without surge, keep only the oldest running pod. */
             for (size_t k = 1; k < nrun; k++)
-                plan_delete(p, cap_del, running[k], nf->name, "excess");
+                plan_delete(p, running[k], nf->name, "excess");
             continue;
         }
         if (nrun == 0) {
             if (run)
-                plan_create(p, cap_create, nf->name);
+                plan_create(p, nf->name);
             continue;
         }
         if (nrun == 1)
@@ -396,10 +439,10 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
             else if (!is_new && !old_p)
                 old_p = running[k];
             else
-                plan_delete(p, cap_del, running[k], nf->name, "excess");
+                plan_delete(p, running[k], nf->name, "excess");
         }
         if (new_p && old_p && (!old_p->ready || ds_pod_available(v, new_p)))
-            plan_delete(p, cap_del, old_p, nf->name, "replaced");
+            plan_delete(p, old_p, nf->name, "replaced");
     }
 
     /* Pods pinned to nodes that no longer exist go too. */
@@ -413,7 +456,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
         }
         for (size_t k = 0; k < lists[i].n; k++)
             if (!lists[i].v[k]->deleting)
-                plan_delete(p, cap_del, lists[i].v[k],
+                plan_delete(p, lists[i].v[k],
                             lists[i].v[k]->node ? lists[i].v[k]->node : lists[i].v[k]->target_node,
                             "node gone");
     }
@@ -423,7 +466,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
         pod_fact **dl = NULL;
         size_t ncr = 0, ndl = 0;
         ds_rolling_update(v, np, nnp, desired, &cr, &ncr, &dl, &ndl);
-        plan_merge_rolling(p, cap_create, cap_del, cr, ncr, dl, ndl);
+        plan_merge_rolling(p, cr, ncr, dl, ndl);
         free(cr);
         free(dl);
     }
@@ -445,10 +488,8 @@ static void ds_plan_sync(ds_ctrl *d, ds_view *v, ds_plan *p)
         json_object_set_new(p->status, "numberUnavailable", json_integer(desired - available));
 
     for (size_t i = 0; i < nlists; i++)
-        free(lists[i].v);
-    free(lists);
-    free(np);
-    hmap_release(&by_node);
+        if (lists[i].v != lists[i].inl)
+            free(lists[i].v);
 }
 
 /* ---- carrying the plan out --------------------------------------------- */
@@ -550,7 +591,7 @@ static bool apply_status(void *ctx, json_t *ds)
 
 /* ---- sync -------------------------------------------------------------- */
 
-static int ds_sync(ds_ctrl *d, const char *key)
+static int ds_sync(ds_ctrl *d, ds_scratch *scratch, const char *key)
 {
     const kind_info *dk = types_by_resource("apps", "v1", "daemonsets");
     char ns[256], name[256];
@@ -595,7 +636,7 @@ static int ds_sync(ds_ctrl *d, const char *key)
         goto out;
 
     informer_rlock(d->inf);
-    ds_plan_sync(d, &v, &plan);
+    ds_plan_sync(d, scratch, &v, &plan);
     informer_unlock(d->inf);
 
     ex.d = d;
@@ -630,7 +671,8 @@ out:
 
 static void *ds_worker(void *arg)
 {
-    ds_ctrl *d = arg;
+    struct ds_worker *w = arg;
+    ds_ctrl *d = w->d;
 
     /* Named so that top -H and perf show which part is busy. */
     pthread_setname_np(pthread_self(), "ds-worker");
@@ -638,7 +680,7 @@ static void *ds_worker(void *arg)
         char *key = wq_get(d->q, 500);
         if (!key)
             continue;
-        int rc = ds_sync(d, key);
+        int rc = ds_sync(d, &w->scratch, key);
         if (rc) {
             int64_t delay = wq_backoff(d->q, key);
             wq_add_after(d->q, key, delay);
@@ -668,8 +710,12 @@ ds_ctrl *ds_start(registry *reg, cache *c, informer *inf)
     hmap_init(&d->backoff);
     informer_add_handlers(inf, &h);
     enqueue_all(d);
+    for (int i = 0; i < DS_WORKERS; i++) {
+        d->workers[i].d = d;
+        hmap_init_borrowed(&d->workers[i].scratch.by_node, 0);
+    }
     for (int i = 0; i < DS_WORKERS; i++)
-        if (pthread_create(&d->workers[i], NULL, ds_worker, d) != 0)
+        if (pthread_create(&d->workers[i].thread, NULL, ds_worker, &d->workers[i]) != 0)
             en_fatal("cannot start DaemonSet workers");
     return d;
 }
@@ -684,7 +730,12 @@ void ds_stop(ds_ctrl *d)
     atomic_store(&d->stop, true);
     wq_shutdown(d->q);
     for (int i = 0; i < DS_WORKERS; i++)
-        pthread_join(d->workers[i], NULL);
+        pthread_join(d->workers[i].thread, NULL);
+    for (int i = 0; i < DS_WORKERS; i++) {
+        free(d->workers[i].scratch.lists);
+        free(d->workers[i].scratch.np);
+        hmap_release(&d->workers[i].scratch.by_node);
+    }
     wq_free(d->q);
     ctrl_pool_free(d->pool);
     recorder_free(d->rec);

@@ -161,6 +161,8 @@ void hmap_init(hmap *m);
 void hmap_init_borrowed(hmap *m, size_t hint);
 /* Make room for n live entries without further resizing. */
 void hmap_reserve(hmap *m, size_t n);
+/* Remove every entry but keep the room (a borrowed map frees nothing). */
+void hmap_clear(hmap *m);
 /* Free the map's slots and key copies (not the values). */
 void hmap_release(hmap *m);
 void *hmap_get(const hmap *m, const char *key);

@@ -87,6 +87,16 @@ void hmap_reserve(hmap *m, size_t n)
         hmap_resize(m, cap);
 }
 
+void hmap_clear(hmap *m)
+{
+    for (size_t i = 0; i < m->cap && !m->borrowed; i++)
+        if (m->slots[i].key && m->slots[i].key != HMAP_TOMB)
+            free(m->slots[i].key);
+    if (m->cap)
+        memset(m->slots, 0, m->cap * sizeof *m->slots);
+    m->len = m->used = 0;
+}
+
 void hmap_init_borrowed(hmap *m, size_t hint)
 {
     hmap_init(m);
