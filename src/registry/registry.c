@@ -354,16 +354,21 @@ out:
  * Returns EN_CONFLICT (without filling st) when the store moved on and the
  * caller may retry; other failures fill st.
  */
-static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, json_t *desired,
-                            const char *subresource, const reg_write_opts *o, bool explicit_rv,
-                            json_t **out, reg_status *st)
+/* old: cur parsed, if the caller has it (this function takes the
+ * reference), else NULL and it is parsed here. */
+static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, json_t *old,
+                            json_t *desired, const char *subresource, const reg_write_opts *o,
+                            bool explicit_rv, json_t **out, reg_status *st)
 {
-    json_t *old = cache_obj_json(cur), *next = NULL, *causes = NULL;
+    json_t *next = NULL, *causes = NULL;
     int64_t rev;
     int rc;
     /* A binding changes only spec.nodeName, which pod updates may not. */
     bool status_only = subresource && (strcmp(subresource, "status") == 0 ||
                                        strcmp(subresource, "binding") == 0);
+
+    if (!old)
+        old = cache_obj_json(cur);
 
     if (subresource && strcmp(subresource, "binding") == 0 && json_path_str(old, "spec.nodeName")) {
         rc = reg_fail(st, 409, "Conflict", "pod %s is already assigned to node \"%s\"",
@@ -374,12 +379,12 @@ static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, jso
     types_default(k, next);
     if (subresource && strcmp(subresource, "binding") == 0) {
         /* Binding is the one write allowed to set spec.nodeName: validate
-         * against an old object that already carries it. */
-        json_t *bound = json_deep_copy(old);
-        json_object_set(json_obj_ensure(bound, "spec"), "nodeName",
-                        json_path(next, "spec.nodeName") ?: json_null());
-        rc = types_validate(k, next, bound, status_only, &causes);
-        json_decref(bound);
+         * against the old object carrying it (it had none: checked above),
+         * then take it off again for the comparison below. */
+        json_t *ospec = json_obj_ensure(old, "spec");
+        json_object_set(ospec, "nodeName", json_path(next, "spec.nodeName") ?: json_null());
+        rc = types_validate(k, next, old, status_only, &causes);
+        json_object_del(ospec, "nodeName");
     } else {
         rc = types_validate(k, next, old, status_only, &causes);
     }
@@ -499,7 +504,7 @@ int reg_update(registry *r, const kind_info *k, const char *ns, const char *name
             cache_obj_unref(cur);
             goto out;
         }
-        rc = reg_write_update(r, k, cur, obj, subresource, o, explicit_rv, out, st);
+        rc = reg_write_update(r, k, cur, NULL, obj, subresource, o, explicit_rv, out, st);
         cache_obj_unref(cur);
         if (rc != EN_CONFLICT)
             goto out;
@@ -606,7 +611,7 @@ int reg_patch(registry *r, const kind_info *k, const char *ns, const char *name,
             cache_obj_unref(cur);
             return reg_conflict(st, k, name);
         }
-        rc = reg_write_update(r, k, cur, res, subresource, o, false, out, st);
+        rc = reg_write_update(r, k, cur, NULL, res, subresource, o, false, out, st);
         json_decref(res);
         cache_obj_unref(cur);
         if (rc != EN_CONFLICT)
@@ -621,18 +626,21 @@ int reg_mutate(registry *r, const kind_info *k, const char *ns, const char *name
     for (int tries = 0; tries < REG_MAX_RETRIES; tries++) {
         reg_backoff(tries);
         cache_obj *cur = cache_get(r->c, k, ns, name);
-        json_t *obj, *out = NULL;
+        json_t *old, *obj, *out = NULL;
         int rc;
 
         if (!cur)
             return reg_not_found(st, k, name);
-        obj = cache_obj_json(cur);
+        /* Parsed once: a copy for fn to change, the original as "old". */
+        old = cache_obj_json(cur);
+        obj = json_deep_copy(old);
         if (!fn(ctx, obj)) {
+            json_decref(old);
             json_decref(obj);
             cache_obj_unref(cur);
             return 0;
         }
-        rc = reg_write_update(r, k, cur, obj, subresource, NULL, false, &out, st);
+        rc = reg_write_update(r, k, cur, old, obj, subresource, NULL, false, &out, st);
         json_decref(obj);
         json_decref(out);
         cache_obj_unref(cur);
