@@ -416,19 +416,23 @@ NOTES = """
   its status reports N ready at the current generation; the rolling update is a
   strategic-merge patch of the image with maxUnavailable 10%, until every pod is
   updated and available.
-- Where the time goes at 10,000 nodes (perf): the server spends 450-550 us of CPU
-  per write (about 40% in request threads: JSON decode, validation, the registry's
-  copy of the old object; about 35% in the store's commit thread: SQLite, then
-  applying each change to the cache and the informer), with 1,000 lease writes/s
-  underneath; the server uses about 1.2 cores and the simulator 0.4, so part of the
-  rest is latency in the rollout's pipeline (delete, sim's final delete, create,
-  bind, sim's status, sync). The 10,000-node targets (10 s, 30 s) are not met: the
-  apply takes 10.7-13.7 s and the rolling update 36-60 s across runs of the same
-  build (it varies a lot from run to run). Since the first measurement, jemalloc
-  (about a quarter less CPU per write), SQLite tuning and answering writes with the
-  cached text brought the apply from 16.3 s to about 11-12 s. Next steps: store each
-  value once in SQLite (not in both the kv and the log table), avoid re-parsing the
-  old object on every update, and find the serialisation point in the rollout.
+- Where the time goes at 10,000 nodes (perf, `perf sched`): the machine's two cores
+  are the limit; the server uses about 1.2 of them and the simulator 0.4-0.5, with
+  1,000 lease writes/s from the simulated kubelets underneath.  What brought the 10k
+  rolling update from 36-60 s to about 22-30 s and the apply from 11-13 s to about
+  9.5-10 s: (1) the store commits a batch while the previous one is delivered to
+  watchers on a second thread, and WAL checkpoints run on a third instead of
+  stalling the committer for hundreds of milliseconds; (2) request threads run as
+  SCHED_BATCH, so a batch waking its writers no longer preempts the committer;
+  (3) the DaemonSet sync reuses its index buffers, dropped a quadratic duplicate
+  check, and walks nodes once; (4) controllers write through a persistent thread
+  pool instead of starting 32 threads per round; (5) the simulator reports an
+  unchanged node status every 5 minutes, as kubelet does, instead of every minute.
+  Figures vary by 10-30% from run to run on this shared VM (the rolling update more
+  than the apply); a run while other work uses the CPU misses the 10k targets.
+  What is left per write: JSON parsing and copying (jansson: about 30% of the
+  server's CPU), SQLite (each write dirties a kv page and a log page), and context
+  switches, which are expensive on this VM.
 - `agent` (bench/agent_bench.py; root, runc): a real server and real `everynode
   agent`s on 127.0.0.1, each with its own node name, data dir and port. The
   machine is shared with other work: each part records the load average before

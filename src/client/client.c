@@ -466,7 +466,7 @@ int client_request(client *c, const char *method, const char *path, const char *
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
     resp->code = code;
-    if (sink.sb.len)
+    if (sink.sb.len && (!resp->errors_only || code < 200 || code >= 300))
         resp->body = json_loadb(sink.sb.buf, sink.sb.len, 0, NULL);
     rc = client_code_error(code, json_string_value(json_object_get(resp->body, "reason")));
 out:

@@ -124,6 +124,9 @@ typedef struct client_resp {
     long code;         /* HTTP status, 0 when no response arrived */
     json_t *body;      /* owned: parsed JSON body, NULL when empty or not JSON */
     const char *error; /* static: the transport error when code is 0, else NULL */
+    bool errors_only;  /* set by the caller: parse the body only of a failed
+                        * request (a writer that ignores the echoed object saves
+                        * parsing it); kept across requests and releases */
 } client_resp;
 
 void client_resp_release(client_resp *r);

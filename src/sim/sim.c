@@ -575,7 +575,7 @@ static void handle_pod(sim *s, const char *key, json_t *pod)
     sim_node *n = pod_node(s, pod);
     const char *ns = json_path_str(pod, "metadata.namespace");
     const char *name = json_path_str(pod, "metadata.name");
-    client_resp resp = {0};
+    client_resp resp = {.errors_only = true}; /* the watch brings the result */
     sim_pod_plan plan;
     int64_t now = time_now_unix();
     int rc = 0;

@@ -135,6 +135,17 @@ static void test_requests(void **state)
     assert_int_equal(client_delete(c, &client_res_pods, "default", "p", NULL, &r), 0);
     assert_int_equal(fs->reqs[9].body_len, 0);
 
+    /* errors_only: a success's echoed object is not parsed, a failure's
+     * Status still is, and the flag survives the requests. */
+    r.errors_only = true;
+    assert_int_equal(client_create(c, &client_res_pods, "default", obj, &r), 0);
+    assert_int_equal(r.code, 201);
+    assert_null(r.body);
+    assert_int_equal(client_get(c, &client_res_nodes, NULL, "missing", &r), EN_NOTFOUND);
+    assert_string_equal(client_resp_message(&r), "nodes \"missing\" not found");
+    assert_true(r.errors_only);
+    r.errors_only = false;
+
     /* A non-JSON error body: code kept, body NULL, generic message. */
     assert_int_equal(client_request(c, "GET", "/notjson", NULL, NULL, 0, &r), EN_INTERNAL);
     assert_int_equal(r.code, 500);
