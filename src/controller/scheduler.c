@@ -23,7 +23,7 @@
 #include "selector/selector.h"
 
 #define SCHEDULER_BATCH 20000
-#define SCHED_PARALLELISM 32
+#define SCHED_PARALLELISM 16
 /* Unschedulable pods are looked at again at least this often. */
 #define SCHED_RETRY_MS 5000
 
