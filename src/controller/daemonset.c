@@ -508,9 +508,11 @@ static void exec_create(void *ctx, size_t i)
     struct exec_ctx *e = ctx;
     const kind_info *pk = types_by_resource("", "v1", "pods");
     json_t *pod = ds_new_pod(e->v, e->p->create[i]), *out = NULL;
+    /* The pod is built for this create alone: no copy needed. */
+    reg_write_opts wo = {.consume = true};
     reg_status st = {0};
 
-    if (reg_create(e->d->reg, pk, e->v->ns, pod, NULL, &out, &st)) {
+    if (reg_create(e->d->reg, pk, e->v->ns, pod, &wo, &out, &st)) {
         atomic_fetch_add(&e->failed, 1);
         recorder_event(e->d->rec, "DaemonSet", "apps/v1", e->v->ns, e->v->name, e->v->uid,
                        "Warning", "FailedCreate", "Error creating: %s", st.message);

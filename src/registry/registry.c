@@ -281,7 +281,7 @@ int reg_create(registry *r, const kind_info *k, const char *ns, json_t *body,
     if (k->read_only && !(o && o->system))
         return reg_fail(st, 405, "MethodNotAllowed", "create is not supported on %s",
                         k->resource);
-    obj = json_deep_copy(body);
+    obj = o && o->consume ? json_incref(body) : json_deep_copy(body);
     if (!obj)
         obj = json_null();
     rc = reg_check_kind(k, obj, st);
