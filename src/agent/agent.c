@@ -475,24 +475,6 @@ static void *worker_main(void *arg)
 
 /* ---- lifecycle ------------------------------------------------------------------------------ */
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-    char *tmp = xstrdup(path);
-    int rc = 0;
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, mode) && errno != EEXIST)
-            rc = -1;
-        *p = '/';
-    }
-    if (mkdir(tmp, mode) && errno != EEXIST)
-        rc = -1;
-    free(tmp);
-    return rc;
-}
-
 static char *read_text_file(const char *path, char **err)
 {
     FILE *f = fopen(path, "r");
@@ -617,9 +599,9 @@ int agent_start(const agent_config *cfg, agent **out, char **err)
     a->logs_dir = xasprintf("%s/logs", cfg->data_dir);
     a->runc_root = xasprintf("%s/runc", cfg->data_dir);
     images = xasprintf("%s/images", cfg->data_dir);
-    if (mkdir_p(cfg->data_dir, 0700) || mkdir_p(a->containers_dir, 0700) ||
-        mkdir_p(a->pods_dir, 0700) || mkdir_p(a->logs_dir, 0755) ||
-        mkdir_p(a->runc_root, 0700) || mkdir_p(images, 0700)) {
+    if (fs_mkdir_p(cfg->data_dir, 0700) || fs_mkdir_p(a->containers_dir, 0700) ||
+        fs_mkdir_p(a->pods_dir, 0700) || fs_mkdir_p(a->logs_dir, 0755) ||
+        fs_mkdir_p(a->runc_root, 0700) || fs_mkdir_p(images, 0700)) {
         *err = xasprintf("cannot create the data directory %s: %s", cfg->data_dir,
                          strerror(errno));
         rc = EN_IO;

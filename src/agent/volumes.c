@@ -27,28 +27,6 @@
 
 #define EMPTY_DIR "volumes/kubernetes.io~empty-dir"
 
-/* mkdir -p with mode for the directories it creates.  0 or -1 (errno). */
-static int mkdir_p(const char *path, mode_t mode)
-{
-    char *tmp = xstrdup(path);
-    int rc = 0;
-
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, mode) != 0 && errno != EEXIST) {
-            rc = -1;
-            break;
-        }
-        *p = '/';
-    }
-    if (rc == 0 && mkdir(tmp, mode) != 0 && errno != EEXIST)
-        rc = -1;
-    free(tmp);
-    return rc;
-}
-
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;
@@ -97,7 +75,7 @@ static int setup_empty_dir(json_t *vol, const char *pod_dir, const char *name, c
     char *dir = xasprintf("%s/" EMPTY_DIR "/%s", pod_dir, name);
     int rc = 0;
 
-    if (mkdir_p(dir, 0750) != 0) {
+    if (fs_mkdir_p(dir, 0750) != 0) {
         *err = xasprintf("MountVolume.SetUp failed for volume \"%s\" : mkdir %s: %s", name, dir,
                          strerror(errno));
         rc = EN_IO;
@@ -141,7 +119,7 @@ static int setup_host_path(json_t *vol, const char *name, char **err)
     if (!type || !*type)
         return 0;
     if (!strcmp(type, "DirectoryOrCreate")) {
-        if (!exists && mkdir_p(path, 0755) != 0) {
+        if (!exists && fs_mkdir_p(path, 0755) != 0) {
             *err = xasprintf("MountVolume.SetUp failed for volume \"%s\" : mkdir %s: %s", name,
                              path, strerror(errno));
             return EN_IO;
@@ -157,7 +135,7 @@ static int setup_host_path(json_t *vol, const char *name, char **err)
             int fd;
             if (slash && slash != parent) {
                 *slash = '\0';
-                mkdir_p(parent, 0755);
+                fs_mkdir_p(parent, 0755);
             }
             free(parent);
             fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
@@ -362,7 +340,7 @@ int agent__container_mounts(json_t *pod, json_t *c, const char *pod_dir, const a
             }
             full = xasprintf("%s/%s", src, sub);
             /* kubelet creates a missing subPath as a directory. */
-            if (stat(full, &st) != 0 && mkdir_p(full, 0755) != 0) {
+            if (stat(full, &st) != 0 && fs_mkdir_p(full, 0755) != 0) {
                 *err = xasprintf("failed to create subPath directory for volumeMount \"%s\": %s",
                                  name, strerror(errno));
                 free(full);

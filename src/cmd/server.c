@@ -65,24 +65,6 @@ static void server_usage(FILE *f)
                "                       gets the unreachable taints (default 50)\n");
 }
 
-static int mkdir_p(const char *path)
-{
-    char *tmp = xstrdup(path);
-    int rc = 0;
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0700) && errno != EEXIST)
-            rc = -1;
-        *p = '/';
-    }
-    if (mkdir(tmp, 0700) && errno != EEXIST)
-        rc = -1;
-    free(tmp);
-    return rc;
-}
-
 static char *default_data_dir(void)
 {
     const char *home = getenv("HOME");
@@ -315,7 +297,7 @@ int cmd_server(int argc, char **argv)
         sv.data_dir = default_data_dir();
     if (!sv.bind_address)
         sv.bind_address = xstrdup("127.0.0.1");
-    if (mkdir_p(sv.data_dir)) {
+    if (fs_mkdir_p(sv.data_dir, 0700)) {
         log_error("server", "cannot create data dir %s", sv.data_dir);
         goto out;
     }

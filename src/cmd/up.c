@@ -97,24 +97,6 @@ static void up_usage(FILE *f)
 
 /* ---- small helpers --------------------------------------------------------- */
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-    char *tmp = xstrdup(path);
-    int rc = 0;
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, mode) && errno != EEXIST)
-            rc = -1;
-        *p = '/';
-    }
-    if (mkdir(tmp, mode) && errno != EEXIST)
-        rc = -1;
-    free(tmp);
-    return rc;
-}
-
 static char *read_small_file(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -309,7 +291,7 @@ static int import_images(up_state *st)
 {
     for (int i = 0; i < st->o.nodes; i++) {
         char *dir = node_dir(st, (size_t)i);
-        if (mkdir_p(dir, 0700)) {
+        if (fs_mkdir_p(dir, 0700)) {
             fprintf(stderr, "everynode up: cannot create %s: %s\n", dir, strerror(errno));
             free(dir);
             return -1;
@@ -359,7 +341,7 @@ static int start_server(up_state *st)
     int rc;
 
     snprintf(port, sizeof port, "%d", st->o.port);
-    mkdir_p(dir, 0700);
+    fs_mkdir_p(dir, 0700);
     unlink(kc); /* its reappearance says the server is up */
     {
         const char *argv[] = {st->self, "server", "--data-dir", dir, "--bind-address",
@@ -707,7 +689,7 @@ int cmd_up(int argc, char **argv)
     if (preflight())
         goto out;
     st.self = realpath("/proc/self/exe", real) ? xstrdup(real) : xstrdup("/proc/self/exe");
-    if (mkdir_p(st.o.data_dir, 0700) || !realpath(st.o.data_dir, real)) {
+    if (fs_mkdir_p(st.o.data_dir, 0700) || !realpath(st.o.data_dir, real)) {
         fprintf(stderr, "everynode up: cannot create %s: %s\n", st.o.data_dir, strerror(errno));
         goto out;
     }

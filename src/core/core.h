@@ -105,6 +105,12 @@ void uid_new(char *buf);
  * "bcdfghjklmnpqrstvwxz2456789" into buf (buf holds n+1). */
 void uid_random_suffix(char *buf, size_t n);
 
+/* ---- files ----------------------------------------------------------- */
+
+/* mkdir -p: create path and its missing parents with mode (existing ones are
+ * left as they are).  0, or EN_IO with errno from the mkdir that failed. */
+int fs_mkdir_p(const char *path, unsigned mode);
+
 /* ---- string buffer ----------------------------------------------------- */
 
 /* Growable NUL-terminated byte buffer.  sbuf_init() allocates nothing;

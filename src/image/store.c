@@ -31,28 +31,6 @@
 
 /* ---- small file helpers --------------------------------------------------- */
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-    char *p = xstrdup(path);
-    int rc = 0;
-
-    for (char *s = p + 1;; s++) {
-        if (*s == '/' || *s == '\0') {
-            char c = *s;
-            *s = '\0';
-            if (mkdir(p, mode) != 0 && errno != EEXIST) {
-                rc = EN_IO;
-                break;
-            }
-            *s = c;
-            if (!c)
-                break;
-        }
-    }
-    free(p);
-    return rc;
-}
-
 static int read_file(const char *path, size_t max, char **out, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -585,7 +563,7 @@ int image_store_open(const char *root, const char *registries_yaml, image_store 
             *err = xstrdup("image store: no directory given");
         return EN_INVALID;
     }
-    if (mkdir_p(root, 0700) != 0 || !realpath(root, real)) {
+    if (fs_mkdir_p(root, 0700) != 0 || !realpath(root, real)) {
         if (err)
             *err = xasprintf("image store %s: %s", root, strerror(errno));
         return EN_IO;
@@ -600,7 +578,7 @@ int image_store_open(const char *root, const char *registries_yaml, image_store 
     for (size_t i = 0; i < sizeof subdirs / sizeof *subdirs; i++) {
         free(p);
         p = xasprintf("%s/%s", st->root, subdirs[i]);
-        if (mkdir_p(p, 0755) != 0) {
+        if (fs_mkdir_p(p, 0755) != 0) {
             if (err)
                 *err = xasprintf("image store: creating %s: %s", p, strerror(errno));
             goto out;

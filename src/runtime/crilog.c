@@ -62,7 +62,7 @@ int rt__crilog_open(rt__crilog *log, const char *path, int64_t max_bytes, char *
     slash = strrchr(dir, '/');
     if (slash && slash != dir) {
         *slash = '\0';
-        rt__mkdir_p(dir, 0755);
+        fs_mkdir_p(dir, 0755);
     }
     free(dir);
     if (open_log(log) != 0) {

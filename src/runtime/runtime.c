@@ -144,7 +144,7 @@ static int make_bundle(const rt_config *cfg, const rt_spec *spec, char **err)
     size_t len = 0;
     int rc = EN_IO;
 
-    if (rt__mkdir_p(spec->dir, 0711) != 0 || mkdir(rootfs, 0755) != 0 || mkdir(upper, 0755) != 0 ||
+    if (fs_mkdir_p(spec->dir, 0711) != 0 || mkdir(rootfs, 0755) != 0 || mkdir(upper, 0755) != 0 ||
         mkdir(work, 0700) != 0) {
         set_err(err, xasprintf("creating %s: %s", spec->dir, strerror(errno)));
         goto out_free;
@@ -338,7 +338,7 @@ int rt_start(const rt_config *cfg, const rt_spec *spec, char **err)
     rc = cleanup_dir(spec->dir, err);
     if (rc != 0)
         return rc;
-    if (rt__mkdir_p(cfg->runc_root, 0700) != 0) {
+    if (fs_mkdir_p(cfg->runc_root, 0700) != 0) {
         set_err(err, xasprintf("creating %s: %s", cfg->runc_root, strerror(errno)));
         return EN_IO;
     }

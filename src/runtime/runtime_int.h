@@ -139,8 +139,6 @@ bool rt__cgroup_has_swap(void);
 
 /* ---- util.c ------------------------------------------------------------ */
 
-/* mkdir -p with mode for every created component. */
-int rt__mkdir_p(const char *path, unsigned mode);
 /* Write data to path atomically (path.tmp then rename). */
 int rt__write_file(const char *path, const void *data, size_t len);
 /* Read at most max bytes of path into a new NUL-terminated string.

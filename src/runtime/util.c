@@ -38,28 +38,6 @@ int64_t rt__now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int rt__mkdir_p(const char *path, unsigned mode)
-{
-    char *p = xstrdup(path);
-    int rc = 0;
-
-    for (char *s = p + 1;; s++) {
-        if (*s != '/' && *s != '\0')
-            continue;
-        char c = *s;
-        *s = '\0';
-        if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
-            rc = EN_IO;
-            break;
-        }
-        *s = c;
-        if (c == '\0')
-            break;
-    }
-    free(p);
-    return rc;
-}
-
 static int write_all(int fd, const void *data, size_t len)
 {
     const char *p = data;

@@ -66,32 +66,17 @@ static size_t store_scheme_len(const char *uri)
  * directory. */
 static int store_mkdir_p(const char *dir)
 {
-    char *p = xstrdup(dir);
     struct stat st;
-    int rc = 0;
 
-    /* Create each prefix ending just before a '/', then the whole path. */
-    for (char *c = p + 1;; c++) {
-        char saved = *c;
-        if (saved != '/' && saved != '\0')
-            continue;
-        *c = '\0';
-        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-            log_error("store", "cannot create directory %s: %s", p, strerror(errno));
-            rc = EN_IO;
-            goto out_free_path;
-        }
-        *c = saved;
-        if (saved == '\0')
-            break;
+    if (fs_mkdir_p(dir, 0700) != 0) {
+        log_error("store", "cannot create directory %s: %s", dir, strerror(errno));
+        return EN_IO;
     }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         log_error("store", "%s is not a directory", dir);
-        rc = EN_IO;
+        return EN_IO;
     }
-out_free_path:
-    free(p);
-    return rc;
+    return 0;
 }
 
 /* Open the SQLite backend in directory dir (created if missing). */

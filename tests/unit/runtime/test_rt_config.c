@@ -686,8 +686,8 @@ static void test_files(void **state)
     int64_t start = 0;
 
     (void)state;
-    assert_int_equal(rt__mkdir_p(deep, 0755), 0);
-    assert_int_equal(rt__mkdir_p(deep, 0755), 0);
+    assert_int_equal(fs_mkdir_p(deep, 0755), 0);
+    assert_int_equal(fs_mkdir_p(deep, 0755), 0);
     assert_int_equal(rt__write_file(f, "123 456\n", 8), 0);
     assert_int_equal(rt__read_file(f, 100, &text, &len), 0);
     assert_int_equal(len, 8);
