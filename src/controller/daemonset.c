@@ -88,7 +88,7 @@ recorder *ds_recorder(ds_ctrl *d)
     return d->rec;
 }
 
-/* ---- event handlers (store delivery thread: enqueue only) ---------------------- */
+/* ---- event handlers (store delivery thread: enqueue only) ------------- */
 
 static void enqueue_all(ds_ctrl *d)
 {
@@ -187,6 +187,13 @@ static void plan_release(ds_plan *p)
     json_decref(p->live_hashes);
 }
 
+/* The node a daemon pod belongs to: where it is bound, else where its
+ * affinity pins it (NULL when neither). */
+static const char *pod_node_of(const pod_fact *pf)
+{
+    return pf->node ? pf->node : pf->target_node;
+}
+
 /* Callers make sure a pod is planned for deletion, and a node for a
  * create, at most once (a linear check here made large syncs quadratic). */
 static void plan_delete(ds_plan *p, const pod_fact *pf, const char *node, const char *why)
@@ -229,8 +236,7 @@ static void plan_merge_rolling(ds_plan *p, const char **cr, size_t ncr, pod_fact
         hmap_put(&seen, p->del[i].name, p);
     for (size_t i = 0; i < ndl; i++)
         if (!hmap_get(&seen, dl[i]->name))
-            plan_delete(p, dl[i], dl[i]->node ? dl[i]->node : dl[i]->target_node,
-                        "rolling update");
+            plan_delete(p, dl[i], pod_node_of(dl[i]), "rolling update");
     hmap_release(&seen);
 }
 
@@ -322,7 +328,7 @@ static void ds_plan_sync(ds_ctrl *d, ds_scratch *sc, ds_view *v, ds_plan *p)
     }
     for (size_t i = 0; i < npods; i++) {
         pod_fact *pf = pods[i];
-        const char *node = pf->node ? pf->node : pf->target_node;
+        const char *node = pod_node_of(pf);
         bool terminal = pf->succeeded || pf->failed;
         /* Pods share a handful of hashes: skip repeats of the last one. */
         if (pf->rev_hash && (!last_hash || strcmp(last_hash, pf->rev_hash))) {
@@ -451,16 +457,11 @@ static void ds_plan_sync(ds_ctrl *d, ds_scratch *sc, ds_view *v, ds_plan *p)
     for (size_t i = 0; i < nlists; i++) {
         if (lists[i].seen)
             continue;
-        if (np) {
-            pod_fact *f = lists[i].v[0];
-            np_add(&np[nnp++], f->node ? f->node : f->target_node, false, lists[i].v,
-                   lists[i].n);
-        }
+        if (np)
+            np_add(&np[nnp++], pod_node_of(lists[i].v[0]), false, lists[i].v, lists[i].n);
         for (size_t k = 0; k < lists[i].n; k++)
             if (!lists[i].v[k]->deleting)
-                plan_delete(p, lists[i].v[k],
-                            lists[i].v[k]->node ? lists[i].v[k]->node : lists[i].v[k]->target_node,
-                            "node gone");
+                plan_delete(p, lists[i].v[k], pod_node_of(lists[i].v[k]), "node gone");
     }
 
     if (v->rolling) {

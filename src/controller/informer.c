@@ -8,6 +8,7 @@
  * instead of re-parsing JSON: at 10,000 nodes that is the difference
  * between microseconds and seconds per sync.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,34 +219,41 @@ static const char *pod_affinity_node(json_t *pod)
     return NULL;
 }
 
+/* The string fields of a pod fact, by offset. */
+static const size_t pod_fact_strings[] = {
+    offsetof(pod_fact, ns),         offsetof(pod_fact, name),       offsetof(pod_fact, uid),
+    offsetof(pod_fact, owner_uid),  offsetof(pod_fact, owner_kind), offsetof(pod_fact, owner_name),
+    offsetof(pod_fact, node),       offsetof(pod_fact, target_node), offsetof(pod_fact, rev_hash),
+    offsetof(pod_fact, tmpl_gen),   offsetof(pod_fact, phase),      offsetof(pod_fact, scheduler)};
+#define POD_FACT_STR(f, off) (*(char **)((char *)(f) + (off)))
+
 /*
- * Copy the strings a fact points at into the space after it.  A sync walks
- * thousands of facts; strings next to their struct, instead of a dozen
- * separate allocations each, save a cache miss per field read.
+ * Copy a fact and the strings it points at into one block, strings after
+ * the struct.  A sync walks thousands of facts; strings next to their
+ * struct, instead of a dozen separate allocations each, save a cache miss
+ * per field read.
  */
 static pod_fact *pod_fact_pack(const pod_fact *t)
 {
-    char *const *src[] = {&t->ns,         &t->name,        &t->uid,        &t->owner_uid,
-                          &t->owner_kind, &t->owner_name,  &t->node,       &t->target_node,
-                          &t->rev_hash,   &t->tmpl_gen,    &t->phase,      &t->scheduler};
     size_t total = sizeof *t;
     pod_fact *p;
     char *cur;
 
-    for (size_t i = 0; i < sizeof src / sizeof *src; i++)
-        if (*src[i])
-            total += strlen(*src[i]) + 1;
+    for (size_t i = 0; i < sizeof pod_fact_strings / sizeof *pod_fact_strings; i++) {
+        const char *str = POD_FACT_STR(t, pod_fact_strings[i]);
+        if (str)
+            total += strlen(str) + 1;
+    }
     p = xmalloc(total);
     *p = *t;
     cur = (char *)(p + 1);
-    for (size_t i = 0; i < sizeof src / sizeof *src; i++) {
-        /* The same field of the copy, found by its offset in the struct. */
-        char **dst = (char **)((char *)p + ((const char *)src[i] - (const char *)t));
-        if (!*src[i])
+    for (size_t i = 0; i < sizeof pod_fact_strings / sizeof *pod_fact_strings; i++) {
+        char **field = &POD_FACT_STR(p, pod_fact_strings[i]);
+        if (!*field)
             continue;
-        size_t len = strlen(*src[i]) + 1;
-        memcpy(cur, *src[i], len);
-        *dst = cur;
+        size_t len = strlen(*field) + 1;
+        memcpy(cur, *field, len);
+        *field = cur;
         cur += len;
     }
     return p;
