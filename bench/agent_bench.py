@@ -44,6 +44,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import signal
 import ssl
@@ -492,6 +493,21 @@ def bench_running(server_cls, bin_path, n_nodes=3, rounds=20):
     return res
 
 
+def rss_by_mapping(pid, top=25):
+    """Rss (KiB) of the process summed per mapped file (anonymous memory as
+    "[anon]"), largest first: where the agent's RSS goes."""
+    sums = {}
+    name = None
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            parts = line.split()
+            if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+                name = parts[5] if len(parts) > 5 else "[anon]"
+            elif parts and parts[0] == "Rss:":
+                sums[name] = sums.get(name, 0) + int(parts[1])
+    return dict(sorted(sums.items(), key=lambda kv: -kv[1])[:top])
+
+
 def bench_rss(server_cls, bin_path, n_pods=10, settle_s=25):
     """One agent with 0, then n_pods pods running."""
     res = {"pods": n_pods, "loadavg_before": loadavg()}
@@ -546,6 +562,7 @@ def bench_rss(server_cls, bin_path, n_pods=10, settle_s=25):
                     if len(parts) == 3 and parts[2] == "kB":
                         roll[parts[0].rstrip(":")] = int(parts[1])
             res["agent_pss_mib"] = round(roll.get("Pss", 0) / 1024.0, 2)
+            res["agent_rss_by_mapping_kib"] = rss_by_mapping(agent.proc.pid)
         except OSError:
             pass
         shims = []
