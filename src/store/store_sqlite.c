@@ -45,6 +45,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -252,7 +253,7 @@ typedef struct sq_store {
     /* Sequencing and batching: guarded by mu. */
     pthread_mutex_t mu;
     pthread_cond_t work_cv; /* commit thread: work queued or closing */
-    pthread_cond_t done_cv; /* writers: a batch finished */
+    struct sq_waiter *waiters; /* writers waiting for their batch, each woken alone */
     sq_map keys;            /* sequenced key state */
     int64_t seq_rev;        /* last revision handed out */
     sq_write *pend_head;    /* writes waiting for the next batch */
@@ -262,8 +263,8 @@ typedef struct sq_store {
     int64_t compact_hi;     /* highest compaction accepted so far */
     uint64_t fill_batch;    /* id the pending batch will get */
     uint64_t done_batch;    /* id of the last batch committed and delivered */
-    bool closing;           /* store_close began: no new calls */
-    int active;             /* calls in progress (close waits for 0) */
+    atomic_bool closing;    /* store_close began: no new calls (set under mu) */
+    atomic_int active;      /* calls in progress (close waits for 0); see sq_leave */
     bool thread_started;    /* thread is valid and must be joined */
     pthread_t thread;       /* the commit thread */
     pthread_cond_t deliver_cv; /* delivery thread: a batch committed, or commit_done */
@@ -573,7 +574,6 @@ static void sq_free(sq_store *s)
     pthread_mutex_destroy(&s->ckpt_mu);
     pthread_cond_destroy(&s->ckpt_cv);
     pthread_cond_destroy(&s->work_cv);
-    pthread_cond_destroy(&s->done_cv);
     pthread_cond_destroy(&s->deliver_cv);
     free(s->path);
     free(s);
@@ -671,7 +671,6 @@ int store__sqlite_open(const char *path, store **out)
     pthread_mutex_init(&s->ckpt_mu, NULL);
     pthread_cond_init(&s->ckpt_cv, NULL);
     pthread_cond_init(&s->work_cv, NULL);
-    pthread_cond_init(&s->done_cv, NULL);
     pthread_cond_init(&s->deliver_cv, NULL);
 
     rc = sq_lock_file(s);
@@ -720,28 +719,79 @@ static int sq_enter(sq_store *s)
     return rc;
 }
 
-static void sq_leave_locked(sq_store *s)
-{
-    /* The commit thread exits only once no call can queue more work. */
-    if (--s->active == 0 && s->closing)
-        pthread_cond_signal(&s->work_cv);
-}
-
+/* Without mu: a writer woken by its batch must not queue on the lock that
+ * every other woken writer wants too.  Both flags are seq_cst atomics, so
+ * either the commit thread sees active reach 0 or we see closing and wake
+ * it (under mu, where it checks). */
 static void sq_leave(sq_store *s)
 {
-    pthread_mutex_lock(&s->mu);
-    sq_leave_locked(s);
-    pthread_mutex_unlock(&s->mu);
+    /* The commit thread exits only once no call can queue more work. */
+    if (atomic_fetch_sub(&s->active, 1) == 1 && atomic_load(&s->closing)) {
+        pthread_mutex_lock(&s->mu);
+        pthread_cond_signal(&s->work_cv);
+        pthread_mutex_unlock(&s->mu);
+    }
 }
 
-/* Wait (mu held) until everything sequenced so far is committed and
- * delivered: a caller's answer may rest on queued writes. */
-static void sq_wait_sequenced_locked(sq_store *s)
+/* One writer waiting for a batch, on its own stack: the delivery thread
+ * posts each waiter whose batch is done, so a finished batch wakes exactly
+ * its writers and none of them has to take mu again (a shared condition
+ * variable made every woken writer queue on mu, a convoy that cost more
+ * context switches than the writes). */
+typedef struct sq_waiter {
+    uint64_t target;         /* done_batch this waiter needs */
+    sem_t sem;               /* posted once, by the delivery thread */
+    struct sq_waiter *next;  /* in sq_store.waiters (guarded by mu) */
+} sq_waiter;
+
+/* Called with mu held; returns with mu released once everything sequenced
+ * so far is committed and delivered: a caller's answer may rest on queued
+ * writes. */
+static void sq_wait_sequenced_unlock(sq_store *s)
 {
     uint64_t target = (s->pend_head || s->has_compact) ? s->fill_batch : s->fill_batch - 1;
+    sq_waiter w;
 
-    while (s->done_batch < target)
-        pthread_cond_wait(&s->done_cv, &s->mu);
+    if (s->done_batch >= target) {
+        pthread_mutex_unlock(&s->mu);
+        return;
+    }
+    w.target = target;
+    sem_init(&w.sem, 0, 0);
+    w.next = s->waiters;
+    s->waiters = &w;
+    pthread_mutex_unlock(&s->mu);
+    while (sem_wait(&w.sem) != 0)
+        ; /* EINTR only: the post is still to come */
+    sem_destroy(&w.sem);
+}
+
+/* Unlink (mu held) the waiters whose batch is done; the caller posts them
+ * after dropping mu. */
+static sq_waiter *sq_take_done_waiters_locked(sq_store *s)
+{
+    sq_waiter *done = NULL, **pp = &s->waiters;
+
+    while (*pp) {
+        sq_waiter *w = *pp;
+        if (w->target <= s->done_batch) {
+            *pp = w->next;
+            w->next = done;
+            done = w;
+        } else {
+            pp = &w->next;
+        }
+    }
+    return done;
+}
+
+static void sq_post_waiters(sq_waiter *w)
+{
+    while (w) {
+        sq_waiter *next = w->next; /* w may be gone once posted */
+        sem_post(&w->sem);
+        w = next;
+    }
 }
 
 static void sq_close(store *base)
@@ -948,7 +998,8 @@ static void *sq_commit_main(void *arg)
         uint64_t id;
         size_t n = 0;
 
-        while (!s->pend_head && !s->has_compact && !(s->closing && s->active == 0))
+        while (!s->pend_head && !s->has_compact &&
+               !(s->closing && atomic_load(&s->active) == 0))
             pthread_cond_wait(&s->work_cv, &s->mu);
         if (!s->pend_head && !s->has_compact)
             break; /* closing, drained, and no call can queue more */
@@ -992,6 +1043,7 @@ static void *sq_deliver_main(void *arg)
     pthread_mutex_lock(&s->mu);
     for (;;) {
         sq_batch *b;
+        sq_waiter *woken;
 
         while (!s->dq_head && !s->commit_done)
             pthread_cond_wait(&s->deliver_cv, &s->mu);
@@ -1009,8 +1061,11 @@ static void *sq_deliver_main(void *arg)
 
         pthread_mutex_lock(&s->mu);
         s->done_batch = b->id;
-        pthread_cond_broadcast(&s->done_cv);
+        woken = sq_take_done_waiters_locked(s);
+        pthread_mutex_unlock(&s->mu);
+        sq_post_waiters(woken);
         free(b);
+        pthread_mutex_lock(&s->mu);
     }
     pthread_mutex_unlock(&s->mu);
     return NULL;
@@ -1113,9 +1168,8 @@ static int sq_apply(store *base, store_op *ops, size_t n)
     if (queued)
         pthread_cond_signal(&s->work_cv);
     /* Failed ops too: EN_EXISTS may rest on a create still in flight. */
-    sq_wait_sequenced_locked(s);
-    sq_leave_locked(s);
-    pthread_mutex_unlock(&s->mu);
+    sq_wait_sequenced_unlock(s);
+    sq_leave(s);
 
 out_free_writes:
     for (size_t i = 0; i < n; i++) {
@@ -1153,10 +1207,12 @@ static int sq_compact(store *base, int64_t rev)
     s->compact_req = rev;
     s->has_compact = true;
     pthread_cond_signal(&s->work_cv);
-    sq_wait_sequenced_locked(s);
+    sq_wait_sequenced_unlock(s);
+    sq_leave(s);
+    return rc;
 out_leave:
-    sq_leave_locked(s);
     pthread_mutex_unlock(&s->mu);
+    sq_leave(s);
     return rc;
 }
 
