@@ -322,7 +322,9 @@ static void handle_create(api_server *s, api_req *rq, api_route *rt, api_resp *r
 {
     json_t *body = NULL, *out = NULL;
     reg_status st = {0};
-    reg_write_opts o = {.fv = parse_fv(rq), .dry_run = parse_dry_run(rq), .warnings = rq->warnings};
+    /* consume: body is ours and not used again. */
+    reg_write_opts o = {.fv = parse_fv(rq), .dry_run = parse_dry_run(rq), .warnings = rq->warnings,
+                        .consume = true};
     int rc;
 
     if (decode_body(rq, rt->kind, &body, resp))
@@ -336,7 +338,8 @@ static void handle_update(api_server *s, api_req *rq, api_route *rt, api_resp *r
 {
     json_t *body = NULL, *out = NULL;
     reg_status st = {0};
-    reg_write_opts o = {.fv = parse_fv(rq), .dry_run = parse_dry_run(rq), .warnings = rq->warnings};
+    reg_write_opts o = {.fv = parse_fv(rq), .dry_run = parse_dry_run(rq), .warnings = rq->warnings,
+                        .consume = true};
     int rc;
 
     if (decode_body(rq, rt->kind, &body, resp))

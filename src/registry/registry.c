@@ -355,10 +355,12 @@ out:
  * caller may retry; other failures fill st.
  */
 /* old: cur parsed, if the caller has it (this function takes the
- * reference), else NULL and it is parsed here. */
+ * reference), else NULL and it is parsed here.  own_desired: desired is the
+ * caller's private object, to be changed in place (see reg_prepare_update). */
 static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, json_t *old,
-                            json_t *desired, const char *subresource, const reg_write_opts *o,
-                            bool explicit_rv, json_t **out, reg_status *st)
+                            json_t *desired, bool own_desired, const char *subresource,
+                            const reg_write_opts *o, bool explicit_rv, json_t **out,
+                            reg_status *st)
 {
     json_t *next = NULL, *causes = NULL;
     int64_t rev;
@@ -375,7 +377,7 @@ static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, jso
                       cur->name, json_path_str(old, "spec.nodeName"));
         goto out;
     }
-    next = reg_prepare_update(k, desired, old, subresource);
+    next = reg_prepare_update(k, desired, old, subresource, own_desired);
     types_default(k, next);
     if (subresource && strcmp(subresource, "binding") == 0) {
         /* Binding is the one write allowed to set spec.nodeName: validate
@@ -464,8 +466,10 @@ static bool reg_allow_create_on_update(const kind_info *k)
 int reg_update(registry *r, const kind_info *k, const char *ns, const char *name, json_t *body,
                const char *subresource, const reg_write_opts *o, json_t **out, reg_status *st)
 {
-    json_t *obj = json_deep_copy(body);
-    const char *rv, *uid;
+    json_t *obj = o && o->consume ? json_incref(body) : json_deep_copy(body);
+    const char *rv;
+    char *uid = NULL;
+    long long want_rev = 0;
     bool explicit_rv;
     int rc, tries;
 
@@ -478,9 +482,13 @@ int reg_update(registry *r, const kind_info *k, const char *ns, const char *name
     rc = reg_check_body(k, ns, name, obj, o, st);
     if (rc)
         goto out;
+    /* Read now: each try changes obj in place (own_desired below). */
     rv = json_path_str(obj, "metadata.resourceVersion");
-    uid = json_path_str(obj, "metadata.uid");
     explicit_rv = rv && *rv;
+    if (explicit_rv)
+        want_rev = strtoll(rv, NULL, 10);
+    if (json_path_str(obj, "metadata.uid") && *json_path_str(obj, "metadata.uid"))
+        uid = xstrdup(json_path_str(obj, "metadata.uid"));
     for (tries = 0; tries < REG_MAX_RETRIES; tries++) {
         reg_backoff(tries);
         cache_obj *cur = cache_get(r->c, k, ns, name);
@@ -492,25 +500,26 @@ int reg_update(registry *r, const kind_info *k, const char *ns, const char *name
             rc = reg_not_found(st, k, name);
             goto out;
         }
-        if (explicit_rv && strtoll(rv, NULL, 10) != cur->rev) {
+        if (explicit_rv && want_rev != cur->rev) {
             cache_obj_unref(cur);
             rc = reg_conflict(st, k, name);
             goto out;
         }
-        if (uid && *uid && strcmp(uid, cur->uid) != 0) {
+        if (uid && strcmp(uid, cur->uid) != 0) {
             rc = reg_fail(st, 409, "Conflict",
                           "Precondition failed: UID in precondition: %s, UID in object meta: %s",
                           uid, cur->uid);
             cache_obj_unref(cur);
             goto out;
         }
-        rc = reg_write_update(r, k, cur, NULL, obj, subresource, o, explicit_rv, out, st);
+        rc = reg_write_update(r, k, cur, NULL, obj, true, subresource, o, explicit_rv, out, st);
         cache_obj_unref(cur);
         if (rc != EN_CONFLICT)
             goto out;
     }
     rc = reg_conflict(st, k, name);
 out:
+    free(uid);
     json_decref(obj);
     return rc;
 }
@@ -611,7 +620,7 @@ int reg_patch(registry *r, const kind_info *k, const char *ns, const char *name,
             cache_obj_unref(cur);
             return reg_conflict(st, k, name);
         }
-        rc = reg_write_update(r, k, cur, NULL, res, subresource, o, false, out, st);
+        rc = reg_write_update(r, k, cur, NULL, res, false, subresource, o, false, out, st);
         json_decref(res);
         cache_obj_unref(cur);
         if (rc != EN_CONFLICT)
@@ -640,7 +649,7 @@ int reg_mutate(registry *r, const kind_info *k, const char *ns, const char *name
             cache_obj_unref(cur);
             return 0;
         }
-        rc = reg_write_update(r, k, cur, old, obj, subresource, NULL, false, &out, st);
+        rc = reg_write_update(r, k, cur, old, obj, true, subresource, NULL, false, &out, st);
         json_decref(obj);
         json_decref(out);
         cache_obj_unref(cur);

@@ -57,8 +57,9 @@ typedef struct reg_write_opts {
     json_t *warnings;       /* if non-NULL, array receiving warning strings */
     bool system;            /* the server itself writes (e.g. the "kubernetes"
                              * Service): allowed on kinds read-only to clients */
-    bool consume;           /* create: the body is the caller's to give away; it
-                             * is used (and changed) in place instead of copied */
+    bool consume;           /* create, update: the body is the caller's to give
+                             * away; it is used (and changed) in place instead
+                             * of copied */
 } reg_write_opts;
 
 enum reg_patch_type { REG_PATCH_JSON, REG_PATCH_MERGE, REG_PATCH_STRATEGIC, REG_PATCH_APPLY };

@@ -138,8 +138,18 @@ static void copy_field(json_t *dst, json_t *src, const char *field)
         json_object_del(dst, field);
 }
 
+/* A new object holding old's members, with member key shallow-copied too
+ * (so that the caller may change key's own members), or created. */
+static json_t *copy_with_own(json_t *old, const char *key)
+{
+    json_t *next = json_copy(old), *m = json_object_get(old, key);
+
+    json_object_set_new(next, key, json_is_object(m) ? json_copy(m) : json_object());
+    return next;
+}
+
 json_t *reg_prepare_update(const kind_info *k, json_t *desired, json_t *old,
-                           const char *subresource)
+                           const char *subresource, bool own_desired)
 {
     json_t *next, *meta, *ometa = json_object_get(old, "metadata");
     static const char *immutable[] = {"uid", "creationTimestamp", "deletionTimestamp",
@@ -147,8 +157,9 @@ json_t *reg_prepare_update(const kind_info *k, json_t *desired, json_t *old,
                                       "namespace"};
 
     if (subresource && strcmp(subresource, "status") == 0) {
-        /* Status writes change status only, whatever else the body holds. */
-        next = json_deep_copy(old);
+        /* Status writes change status only, whatever else the body holds:
+         * everything else is old's, shared rather than copied. */
+        next = json_copy(old);
         json_t *s = json_object_get(desired, "status");
         if (json_is_object(s))
             json_object_set(next, "status", s);
@@ -157,16 +168,28 @@ json_t *reg_prepare_update(const kind_info *k, json_t *desired, json_t *old,
         return next;
     }
     if (subresource && strcmp(subresource, "binding") == 0) {
-        /* Binding sets the node of an unbound pod and nothing else. */
-        next = json_deep_copy(old);
+        /* Binding sets the node of an unbound pod and nothing else: spec
+         * and status (whose conditions change) are next's own, their
+         * members old's. */
+        json_t *st, *conds;
+        next = copy_with_own(old, "spec");
         json_t *node = json_path(desired, "spec.nodeName");
         if (json_is_string(node))
-            json_object_set(json_obj_ensure(next, "spec"), "nodeName", node);
+            json_object_set(json_object_get(next, "spec"), "nodeName", node);
+        st = json_copy(json_object_get(next, "status"));
+        if (!json_is_object(st)) {
+            json_decref(st);
+            st = json_object();
+        }
+        json_object_set_new(next, "status", st);
+        conds = json_object_get(st, "conditions");
+        if (json_is_array(conds))
+            json_object_set_new(st, "conditions", json_copy(conds));
         pod_set_scheduled(next);
         return next;
     }
     if (subresource && strcmp(subresource, "finalize") == 0) {
-        next = json_deep_copy(old);
+        next = copy_with_own(old, "spec");
         json_t *f = json_path(desired, "spec.finalizers");
         json_t *spec = json_obj_ensure(next, "spec");
         if (f)
@@ -176,7 +199,7 @@ json_t *reg_prepare_update(const kind_info *k, json_t *desired, json_t *old,
         return next;
     }
 
-    next = json_deep_copy(desired);
+    next = own_desired ? json_incref(desired) : json_deep_copy(desired);
     meta = json_obj_ensure(next, "metadata");
     for (size_t i = 0; i < sizeof immutable / sizeof *immutable; i++)
         copy_field(meta, ometa, immutable[i]);
