@@ -65,15 +65,16 @@ typedef struct sim_node {
     atomic_bool status_queued; /* a status task is queued */
 } sim_node;
 
-enum task_kind { T_REGISTER, T_LEASE, T_STATUS, T_POD, T_POD_RECHECK, T_SKIP };
+enum task_kind { T_REGISTER, T_LEASE, T_STATUS, T_POD, T_POD_PUT, T_POD_RECHECK, T_SKIP };
 
 typedef struct task {
     struct task *next;       /* queue link */
     enum task_kind kind;
     long node;               /* node index (node tasks) */
     char *key;               /* owned: "namespace/name" (pod tasks) */
-    char *pod;               /* owned: latest pod seen, compact JSON (T_POD); text
-                              * costs a fifth of a parsed pod while it waits */
+    char *pod;               /* owned: latest pod seen (T_POD), or the status
+                              * write planned from it (T_POD_PUT), compact JSON;
+                              * text costs a fifth of a parsed pod while it waits */
     int64_t due_ms;          /* when delayed: monotonic time to run */
     int64_t deadline_ms;     /* when queued: run before this (see take_task) */
 } task;
@@ -281,20 +282,20 @@ static void push_task_locked(sim *s, task *t)
     pthread_cond_signal(&s->work_cv);
 }
 
-/* Queue a pod task (s->mu held), taking ownership of pod (text): a
- * pending task for the same pod takes the newer pod instead, so each pod is
- * written once per burst of events. */
-static void enqueue_pod_locked(sim *s, const char *key, char *pod)
+/* Queue a pod task (s->mu held) of kind T_POD or T_POD_PUT, taking
+ * ownership of pod (text): a pending task for the same pod takes the newer
+ * text instead, so each pod is written once per burst of events. */
+static void enqueue_pod_locked(sim *s, enum task_kind kind, const char *key, char *pod)
 {
     task *t = hmap_get(&s->pending_pods, key);
 
     if (t) {
         free(t->pod);
         t->pod = pod;
-        t->kind = T_POD;
+        t->kind = kind;
         return;
     }
-    t = task_new(T_POD, -1, key);
+    t = task_new(kind, -1, key);
     t->pod = pod;
     hmap_put(&s->pending_pods, key, t);
     push_task_locked(s, t);
@@ -570,6 +571,44 @@ static sim_node *pod_node(sim *s, json_t *pod)
     return n;
 }
 
+/* The outcome of a pod write (rc, resp) for key on n: counted, or logged
+ * and retried later. */
+static void pod_write_done(sim *s, const char *key, const char *node, bool del, int rc,
+                           client_resp *resp)
+{
+    if (rc == 0) {
+        atomic_fetch_add(del ? &s->pod_deletes : &s->pod_updates, 1);
+        return;
+    }
+    /* Gone, or changed meanwhile (the watch brings the newer version). */
+    if (rc == EN_NOTFOUND || rc == EN_CONFLICT || rc == EN_CLOSED)
+        return;
+    sim_log_error(s, "pod=%s on node=%s: %s failed: %s", key, node,
+                  del ? "delete" : "status update", client_resp_message(resp));
+    enqueue_delayed(s, T_POD_RECHECK, -1, key, SIM_RETRY_MIN_MS * 2);
+}
+
+/* Send a status write the watch thread planned (T_POD_PUT): body is the
+ * whole pod, with the resourceVersion it was planned from, so a pod changed
+ * meanwhile gets a conflict and its newer version is planned anew. */
+static void put_pod_status(sim *s, const char *key, const char *body)
+{
+    const char *slash = strchr(key, '/');
+    client_resp resp = {.errors_only = true}; /* the watch brings the result */
+    char *ns, *path;
+    int rc;
+
+    if (!slash)
+        return;
+    ns = xstrndup(key, (size_t)(slash - key));
+    path = client_path(&client_res_pods, ns, slash + 1, "status");
+    rc = client_request(s->cl, "PUT", path, "application/json", body, strlen(body), &resp);
+    pod_write_done(s, key, ns, false, rc, &resp);
+    client_resp_release(&resp);
+    free(path);
+    free(ns);
+}
+
 static void handle_pod(sim *s, const char *key, json_t *pod)
 {
     sim_node *n = pod_node(s, pod);
@@ -590,22 +629,12 @@ static void handle_pod(sim *s, const char *key, json_t *pod)
                                 .grace_seconds = 0,
                                 .pre_uid = json_path_str(pod, "metadata.uid")};
         rc = client_delete(s->cl, &client_res_pods, ns, name, &o, &resp);
-        if (rc == 0)
-            atomic_fetch_add(&s->pod_deletes, 1);
     } else if (plan.action == SIM_POD_UPDATE) {
         rc = client_update(s->cl, &client_res_pods, ns, name, "status", plan.pod, &resp);
-        if (rc == 0)
-            atomic_fetch_add(&s->pod_updates, 1);
     }
-    /* Gone, or changed meanwhile (the watch brings the newer version). */
-    if (rc == EN_NOTFOUND || rc == EN_CONFLICT)
-        rc = 0;
-    if (rc && rc != EN_CLOSED) {
-        sim_log_error(s, "pod=%s on node=%s: %s failed: %s", key, n->name,
-                      plan.action == SIM_POD_DELETE ? "delete" : "status update",
-                      client_resp_message(&resp));
-        enqueue_delayed(s, T_POD_RECHECK, -1, key, SIM_RETRY_MIN_MS * 2);
-    } else if (plan.recheck_at) {
+    if (plan.action != SIM_POD_NONE)
+        pod_write_done(s, key, n->name, plan.action == SIM_POD_DELETE, rc, &resp);
+    if ((rc == 0 || rc == EN_NOTFOUND || rc == EN_CONFLICT) && plan.recheck_at) {
         int64_t delay = (plan.recheck_at - now) * 1000;
         enqueue_delayed(s, T_POD_RECHECK, -1, key, delay > 0 ? delay : 0);
     }
@@ -644,30 +673,41 @@ static char *pod_key(json_t *pod)
     return xasprintf("%s/%s", ns ? ns : "", name);
 }
 
-/* Does this pod need a write now?  Planning is cheap and pure, so the
- * watch thread filters out the many events that need nothing (the echoes
- * of our own writes, above all) before they cost a queue slot; ready-after
+/* What this pod needs now, as the task to queue: NULL when nothing (the
+ * echoes of our own writes, above all, cost no queue slot), else the text
+ * to queue, of the kind set in *kind.  Planning is cheap and pure, so it is
+ * done once, here: a status write goes to a worker ready to send
+ * (T_POD_PUT); a delete is planned again from the pod (T_POD).  Ready-after
  * rechecks are scheduled from here too. */
-static bool pod_needs_work(sim *s, sim_node *n, const char *key, json_t *pod)
+static char *pod_work(sim *s, sim_node *n, const char *key, json_t *pod, enum task_kind *kind)
 {
     sim_pod_plan plan;
     int64_t now = time_now_unix();
-    bool work;
+    char *text = NULL;
 
     sim__pod_plan(&s->cfg, pod, n->ip, now, &plan);
-    work = plan.action != SIM_POD_NONE;
-    if (!work && plan.recheck_at)
-        enqueue_delayed(s, T_POD_RECHECK, -1, key,
-                        plan.recheck_at > now ? (plan.recheck_at - now) * 1000 : 0);
+    if (plan.action == SIM_POD_NONE) {
+        if (plan.recheck_at)
+            enqueue_delayed(s, T_POD_RECHECK, -1, key,
+                            plan.recheck_at > now ? (plan.recheck_at - now) * 1000 : 0);
+    } else {
+        /* Serialised before taking the lock, which workers contend for. */
+        bool put = plan.action == SIM_POD_UPDATE;
+        text = json_dumps(put ? plan.pod : pod, JSON_COMPACT);
+        if (!text)
+            en_fatal("sim: out of memory serialising a pod");
+        *kind = put ? T_POD_PUT : T_POD;
+    }
     sim__pod_plan_release(&plan);
-    return work;
+    return text;
 }
 
 static int on_pod_event(void *ctx, const client_event *ev)
 {
     sim *s = ctx;
     sim_node *n;
-    char *key, *text;
+    char *key, *text = NULL;
+    enum task_kind kind = T_POD;
     task *t;
 
     if (ev->type != CLIENT_EV_ADDED && ev->type != CLIENT_EV_MODIFIED &&
@@ -679,7 +719,7 @@ static int on_pod_event(void *ctx, const client_event *ev)
     key = pod_key(ev->object);
     if (!key)
         return 0;
-    if (ev->type != CLIENT_EV_DELETED && !pod_needs_work(s, n, key, ev->object)) {
+    if (ev->type != CLIENT_EV_DELETED && !(text = pod_work(s, n, key, ev->object, &kind))) {
         free(key);
         return 0;
     }
@@ -694,12 +734,8 @@ static int on_pod_event(void *ctx, const client_event *ev)
         }
         pthread_mutex_unlock(&s->mu);
     } else {
-        /* Serialised before taking the lock, which workers contend for. */
-        text = json_dumps(ev->object, JSON_COMPACT);
-        if (!text)
-            en_fatal("sim: out of memory serialising a pod");
         pthread_mutex_lock(&s->mu);
-        enqueue_pod_locked(s, key, text);
+        enqueue_pod_locked(s, kind, key, text);
         pthread_mutex_unlock(&s->mu);
     }
     free(key);
@@ -776,6 +812,9 @@ static void *worker_main(void *p)
             json_decref(pod);
             break;
         }
+        case T_POD_PUT:
+            put_pod_status(s, t->key, t->pod);
+            break;
         case T_POD_RECHECK:
             recheck_pod(s, t->key);
             break;
@@ -995,7 +1034,11 @@ int sim_start(const sim_config *cfg, sim **out, char **err)
     if (pthread_create(&s->node_watcher, &attr, node_watcher_main, s) != 0)
         en_fatal("sim: cannot create the node watch thread");
     s->node_watcher_started = true;
-    s->pod_watch = client_watch_new(s->cl, &client_res_pods, NULL, NULL);
+    /* Bound pods only, as a kubelet watches spec.nodeName=<its node>: the
+     * unbound ones (a third of a DaemonSet roll-out's events) are not ours
+     * to parse. */
+    client_watch_opts pod_opts = {.field_selector = "spec.nodeName!="};
+    s->pod_watch = client_watch_new(s->cl, &client_res_pods, NULL, &pod_opts);
     if (pthread_create(&s->pod_watcher, &attr, pod_watcher_main, s) != 0)
         en_fatal("sim: cannot create the pod watch thread");
     s->pod_watcher_started = true;
