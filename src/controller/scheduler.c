@@ -305,19 +305,6 @@ static void place(sched_ctrl *s, hmap *assumed, const char *key, placement *pl)
 
 /* ---- writes ------------------------------------------------------------ */
 
-struct bind_ctx {
-    const char *node;
-};
-
-static bool bind_pod(void *ctx, json_t *pod)
-{
-    struct bind_ctx *b = ctx;
-    if (json_path_str(pod, "spec.nodeName"))
-        return false;
-    json_object_set_new(json_obj_ensure(pod, "spec"), "nodeName", json_string(b->node));
-    return true;
-}
-
 struct unsched_ctx {
     const char *message;
 };
@@ -369,11 +356,12 @@ static void exec_one(void *ctx, size_t i)
     if (!pl->name)
         return;
     if (pl->node) {
-        struct bind_ctx b = {pl->node};
-        if (reg_mutate(e->s->reg, pk, pl->ns, pl->name, "binding", bind_pod, &b, &st) &&
-            st.code != 404)
+        /* Gone or bound meanwhile: nothing to do. */
+        if (reg_bind(e->s->reg, pl->ns, pl->name, pl->node, &st) && st.code != 404 &&
+            st.code != 409)
             log_warn("scheduler", "binding %s/%s to %s: %s", pl->ns, pl->name, pl->node,
                      st.message);
+        reg_status_release(&st);
         return;
     }
     struct unsched_ctx u = {pl->message};

@@ -659,6 +659,35 @@ int reg_mutate(registry *r, const kind_info *k, const char *ns, const char *name
     return reg_conflict(st, k, name);
 }
 
+int reg_bind(registry *r, const char *ns, const char *name, const char *node, reg_status *st)
+{
+    const kind_info *k = types_by_resource("", "v1", "pods");
+    /* The binding reads only spec.nodeName of the desired object: no copy
+     * of the pod is made for it (reg_mutate would make one per try). */
+    json_t *desired = json_pack("{s:{s:s}}", "spec", "nodeName", node);
+    int rc = 0;
+
+    for (int tries = 0; tries < REG_MAX_RETRIES; tries++) {
+        reg_backoff(tries);
+        cache_obj *cur = cache_get(r->c, k, ns, name);
+        json_t *out = NULL;
+
+        if (!cur) {
+            rc = reg_not_found(st, k, name);
+            goto out;
+        }
+        rc = reg_write_update(r, k, cur, NULL, desired, false, "binding", NULL, false, &out, st);
+        json_decref(out);
+        cache_obj_unref(cur);
+        if (rc != EN_CONFLICT)
+            goto out;
+    }
+    rc = reg_conflict(st, k, name);
+out:
+    json_decref(desired);
+    return rc;
+}
+
 /* ---- delete ------------------------------------------------------------ */
 
 int reg_delete(registry *r, const kind_info *k, const char *ns, const char *name,

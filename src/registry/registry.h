@@ -96,6 +96,9 @@ int reg_delete(registry *r, const kind_info *k, const char *ns, const char *name
 int reg_delete_collection(registry *r, const cache_filter *f, const reg_delete_opts *o,
                           reg_status *st);
 
+/* Bind an unbound pod to node (the scheduler's write: pods/binding).  A pod
+ * already bound fails with 409 Conflict, as the API's binding does. */
+int reg_bind(registry *r, const char *ns, const char *name, const char *node, reg_status *st);
 /* Read-modify-write helper for controllers: fetch the object, call fn to
  * change it in place (return false to skip the write), then update with the
  * read resourceVersion, retrying on conflict up to 5 times. */

@@ -779,15 +779,9 @@ static void test_binding_sets_node_only(void **state)
     json_decref(p);
 }
 
-/*
- * BUG: binding a pod that already has a node moves it (strategy.c
- * reg_prepare_update "binding" overwrites spec.nodeName whatever it was,
- * although its comment says it binds an unbound pod).  Kubernetes'
- * BindingREST refuses: 409 Conflict `Operation cannot be fulfilled on
- * pods/binding "b": pod b is already assigned to node "n1"`.  Today's
- * callers (the API's pods/binding handler and the scheduler) check in their
- * reg_mutate callbacks, so this only bites a caller that does not.
- */
+/* Binding a pod that already has a node does not move it: Kubernetes'
+ * BindingREST refuses with 409 Conflict (`pod b is already assigned to node
+ * "n1"`), and so does the registry, whatever the caller checked. */
 static void test_rebinding_conflicts(void **state)
 {
     fx *f = *state;
@@ -836,6 +830,48 @@ static void test_binding_via_mutate(void **state)
     json_decref(p);
 }
 
+/* reg_bind, the scheduler's binding: only spec.nodeName and the
+ * PodScheduled condition change; a bound pod conflicts, a missing one is
+ * not found. */
+static void test_reg_bind(void **state)
+{
+    fx *f = *state;
+    json_t *p = create_pod(f, "default", "r", NULL, "{\"app\":\"a\"}"), *cj, *cond, *sched = NULL;
+    reg_status st = {0};
+    size_t ci;
+    int rc;
+
+    rc = reg_bind(&f->reg, "default", "r", "n1", &st);
+    if (rc != 0)
+        fail_msg("reg_bind failed: %d %s", st.code, st.message ? st.message : "");
+    cj = cached(f, PODS, "default", "r");
+    assert_string_equal(S(cj, "spec.nodeName"), "n1");
+    assert_string_equal(S(cj, "metadata.labels.app"), "a");
+    assert_string_equal(S(cj, "status.phase"), "Pending");
+    assert_true(json_equal(json_path(cj, "spec.containers"), json_path(p, "spec.containers")));
+    assert_true(rv_of(cj) > rv_of(p));
+    json_array_foreach(json_path(cj, "status.conditions"), ci, cond)
+    {
+        if (strcmp(S(cond, "type") ?: "", "PodScheduled") == 0)
+            sched = cond;
+    }
+    assert_non_null(sched);
+    assert_string_equal(S(sched, "status"), "True");
+    json_decref(cj);
+
+    assert_int_equal(reg_bind(&f->reg, "default", "r", "n2", &st), -409);
+    assert_string_equal(st.reason, "Conflict");
+    assert_non_null(strstr(st.message, "already assigned to node \"n1\""));
+    reg_status_release(&st);
+    cj = cached(f, PODS, "default", "r");
+    assert_string_equal(S(cj, "spec.nodeName"), "n1");
+    json_decref(cj);
+
+    assert_int_equal(reg_bind(&f->reg, "default", "nope", "n1", &st), -404);
+    reg_status_release(&st);
+    json_decref(p);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
@@ -852,6 +888,7 @@ int main(void)
         T(test_binding_sets_node_only),
         T(test_binding_via_mutate),
         T(test_rebinding_conflicts),
+        T(test_reg_bind),
     };
 #undef T
 
