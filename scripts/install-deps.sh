@@ -14,6 +14,7 @@ PACKAGES=(
     build-essential pkg-config
     libmicrohttpd-dev libjansson-dev libyaml-dev libsqlite3-dev
     libcurl4-openssl-dev libssl-dev libarchive-dev libcmocka-dev libjemalloc-dev
+    zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libacl1-dev
     python3 python3-pytest
     cppcheck iproute2 gnuplot-nox
     runc busybox-static docker-registry
