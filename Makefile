@@ -12,7 +12,7 @@
 # with src/cmd/main.c, and every tests/unit/<module>/test_*.c links it too.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson yaml-0.1 sqlite3 libcurl openssl libarchive
+PKGS    := libmicrohttpd jansson yaml-0.1 sqlite3 libcurl openssl gnutls nettle libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libarchive,$(PKGS)))
 # Linked from Debian's static archives: only the objects the program calls
@@ -73,10 +73,10 @@ $(BUILD)/%.o: %.c
 
 # Unit tests may #include the .c under test to reach static functions; they
 # link the library too (the linker only pulls objects not already defined).
-# Tests that write archives pull libarchive's format table, whose digest code
+# (Tests that write archives pull libarchive's format table, whose digest code
 # names nettle: --gc-sections drops it, but ld still wants the library that
-# defines a versioned symbol it saw (nettle, through gnutls) on the line.
-TEST_LDLIBS := -lcmocka -lnettle
+# defines a versioned symbol it saw on the line; PKGS has it.)
+TEST_LDLIBS := -lcmocka
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(LIB) $(SANLD) $(LDLIBS) $(TEST_LDLIBS)
@@ -132,8 +132,8 @@ FUZZ_LIB_SRCS := $(sort $(wildcard src/core/*.c src/selector/*.c src/yaml/*.c sr
 FUZZ_OBJS     := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_CFLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
                  -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-                 -Isrc $(shell pkg-config --cflags jansson yaml-0.1) -MMD -MP
-FUZZ_LIBS     := $(shell pkg-config --libs jansson yaml-0.1) -lpthread -lm
+                 -Isrc $(shell pkg-config --cflags jansson yaml-0.1 nettle) -MMD -MP
+FUZZ_LIBS     := $(shell pkg-config --libs jansson yaml-0.1 nettle) -lpthread -lm
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_OBJS) $(FUZZ_BINS)

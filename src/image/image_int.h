@@ -16,6 +16,8 @@
 #ifndef EVERYNODE_IMAGE_INT_H
 #define EVERYNODE_IMAGE_INT_H
 
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -138,7 +140,7 @@ char *image__rootfs_path(const image_store *st, const char *id);
 typedef struct image__blob_writer {
     int fd;             /* temp file */
     char *tmp_path;     /* owned */
-    void *md;           /* EVP_MD_CTX* */
+    gnutls_hash_hd_t md; /* SHA-256 so far (owned; NULL once finished) */
     int64_t size;       /* bytes written so far */
     int64_t limit;      /* refuse more than this */
     unsigned char head[8]; /* first bytes (compression sniffing) */
