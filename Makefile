@@ -12,7 +12,10 @@
 # with src/cmd/main.c, and every tests/unit/<module>/test_*.c links it too.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson yaml-0.1 sqlite3 libcurl openssl gnutls nettle libarchive
+# TLS, certificates and digests: GnuTLS (and nettle, its crypto library, for
+# base64), the one TLS stack in the process: libmicrohttpd and Debian's
+# libcurl4-gnutls build use it too, so OpenSSL is never initialised.
+PKGS    := libmicrohttpd jansson yaml-0.1 sqlite3 libcurl gnutls nettle libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libarchive,$(PKGS)))
 # Linked from Debian's static archives: only the objects the program calls
