@@ -110,7 +110,7 @@ BENCH_BINS := $(BUILD)/bench/apibench
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -o $@ $< -lssl -lcrypto -lpthread
+	$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -o $@ $< -lgnutls -lpthread
 
 bench: $(BIN) $(BENCH_BINS)
 	BUILD=$(BUILD) /usr/bin/python3 bench/run.py
