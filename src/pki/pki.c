@@ -15,7 +15,10 @@
  *   serving: O=everynode, CN=<cn>; basicConstraints critical CA:FALSE;
  *            keyUsage critical digitalSignature, keyEncipherment;
  *            extendedKeyUsage serverAuth; subjectAltName DNS:localhost,
- *            IP:127.0.0.1 and every host asked for.
+ *            IP:127.0.0.1 and every host asked for; authorityKeyIdentifier
+ *            (the CA's subjectKeyIdentifier: RFC 5280 wants it, and strict
+ *            verifiers such as OpenSSL's -x509_strict refuse a chain
+ *            without it; the OpenSSL version did not write one).
  * Both: X.509 v3, ECDSA P-256 keys (PKCS#8 PEM), ecdsa-with-SHA256, a random
  * positive 128-bit serial, valid from an hour ago (clock skew) for
  * PKI_DAYS.
@@ -240,6 +243,20 @@ static int set_key_id(gnutls_x509_crt_t c, gnutls_x509_privkey_t key)
     return rc;
 }
 
+/* authorityKeyIdentifier of c: ca's subjectKeyIdentifier (nothing when ca
+ * has none). */
+static int set_authority_key_id(gnutls_x509_crt_t c, gnutls_x509_crt_t ca)
+{
+    unsigned char id[64];
+    size_t len = sizeof id;
+    unsigned critical;
+    int rc = gnutls_x509_crt_get_subject_key_id(ca, id, &len, &critical);
+
+    if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        return 0;
+    return rc < 0 ? rc : gnutls_x509_crt_set_authority_key_id(c, id, len);
+}
+
 /*
  * Issue a certificate for key with common name cn: the CA (self-signed)
  * when ca is NULL, else a serving certificate for hosts signed by ca/ca_key.
@@ -293,6 +310,8 @@ static gnutls_x509_crt_t issue(gnutls_x509_privkey_t key, const char *cn, gnutls
             rc = gnutls_x509_crt_set_key_purpose_oid(c, GNUTLS_KP_TLS_WWW_SERVER, 0);
         if (rc >= 0)
             rc = add_sans(c, hosts, n);
+        if (rc >= 0)
+            rc = set_authority_key_id(c, ca);
     }
     /* Signing also sets the issuer: ca's subject, or c's own. */
     if (rc >= 0)

@@ -231,6 +231,24 @@ typedef struct san {
     const char *value; /* name, or address in text */
 } san;
 
+/* authorityKeyIdentifier of c is ca's subjectKeyIdentifier (or, for
+ * certificates the OpenSSL version wrote, absent). */
+static void expect_aki(gnutls_x509_crt_t c, gnutls_x509_crt_t ca, bool fresh)
+{
+    unsigned char aki[64], ski[64];
+    size_t aki_len = sizeof aki, ski_len = sizeof ski;
+    unsigned critical = 1;
+    int rc = gnutls_x509_crt_get_authority_key_id(c, aki, &aki_len, &critical);
+
+    if (!fresh && rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        return;
+    assert_int_equal(rc, 0);
+    assert_int_equal(critical, 0);
+    assert_int_equal(gnutls_x509_crt_get_subject_key_id(ca, ski, &ski_len, NULL), 0);
+    assert_int_equal(aki_len, ski_len);
+    assert_memory_equal(aki, ski, ski_len);
+}
+
 /* The serving certificate: chain to ca, fields, and exactly these SANs in
  * this order. */
 static void expect_serving(const char *pem, const char *ca_pem, const san *sans, size_t n,
@@ -248,6 +266,7 @@ static void expect_serving(const char *pem, const char *ca_pem, const san *sans,
     assert_int_equal(gnutls_x509_crt_verify(c, &ca, 1, 0, &status), 0);
     assert_int_equal(status, 0);
     expect_ca_flag(c, 0);
+    expect_aki(c, ca, fresh);
     expect_key_usage(c, GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT);
     /* extendedKeyUsage: serverAuth only, not critical. */
     len = sizeof buf;
