@@ -482,16 +482,21 @@ NOTES = """
     of the server.
   - RSS: one agent, 10 pods (sleep, each with an exec readiness probe every 5 s),
     read from /proc/PID/status after 25 s of running. VmRSS is mostly file pages
-    of shared libraries (RssFile): everynode links 47 (libcurl alone brings
-    GnuTLS, Kerberos, LDAP, SSH; libarchive brings libxml2, ICU and libstdc++),
-    and the kernel maps library code 64 KiB around each page touched. A process
-    of the binary stopped at main(), before doing anything, already has 11.6 MiB
-    resident (9.7 MiB of it file pages). What the agent itself owns is RssAnon;
+    of shared libraries (RssFile): everynode maps 36 (libcurl alone brings
+    Kerberos, LDAP, RTMP and SSH), and the kernel maps library code 64 KiB around
+    each page touched. There is one TLS stack, GnuTLS (libmicrohttpd's, Debian's
+    libcurl-gnutls', and ours for certificates and digests); OpenSSL's libcrypto
+    is still mapped, because libssh2 links it, but main() starts libssh2 without
+    its crypto so it is never initialised (that alone was 1.4 MiB). libarchive
+    and jemalloc come from static archives, so libxml2, ICU and libstdc++ are not
+    loaded. A process of the binary stopped at main(), before doing anything,
+    has 9.1 MiB resident (7.5 MiB of it file pages; 11.5 and 9.6 MiB with both
+    TLS stacks and the shared libarchive). What the agent itself owns is RssAnon;
     PSS charges the shared pages to every process mapping them, so it changes
     with what else runs on the machine (5.2 and 8.7 MiB in two runs). The agent's threads allocate from one
     jemalloc arena without thread caches (agent.c), which took RssAnon with 10
-    pods from 5.0 to 3.7 MiB; the 15 MiB VmRSS target is not met, because of the
-    libraries. Each container also has a shim process (its RSS shown separately).
+    pods from 5.0 to 3.7 MiB. Each container also has a shim process (its RSS
+    shown separately).
   - pull: a generated image of 3 layers (40 MiB random bytes in one file, 40 MiB
     text in 8 MiB files, 20 MiB in 1,152 small files; gzip level 9 as
     tests/e2e/registry.py pushes it) in Debian's docker-registry on 127.0.0.1;

@@ -6,6 +6,11 @@
 # when they are empty or older than a day, and once more if an install fails
 # (a stale list names versions the mirror no longer has).
 #
+# One TLS stack: GnuTLS.  libcurl4-gnutls-dev (libcurl built with GnuTLS, the
+# library libmicrohttpd uses too) replaces libcurl4-openssl-dev if that is
+# installed; libgnutls28-dev and nettle-dev are for certificates, digests and
+# base64.
+#
 # kubectl is not a Debian package; scripts/test.sh checks for it separately.
 # Runs as root, or through sudo when that is available.
 set -euo pipefail
@@ -13,7 +18,8 @@ set -euo pipefail
 PACKAGES=(
     build-essential pkg-config
     libmicrohttpd-dev libjansson-dev libyaml-dev libsqlite3-dev
-    libcurl4-openssl-dev libssl-dev libarchive-dev libcmocka-dev libjemalloc-dev
+    libcurl4-gnutls-dev libgnutls28-dev nettle-dev libarchive-dev libcmocka-dev libjemalloc-dev
+    zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libacl1-dev
     python3 python3-pytest
     cppcheck iproute2 gnuplot-nox
     runc busybox-static docker-registry

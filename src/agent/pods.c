@@ -21,7 +21,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -651,20 +650,9 @@ static int ensure_image(agent *a, agent_pod *p, agent_ctr *c, image_info *info, 
 /* Secret values are base64; decode into a new string (NULL when bad). */
 static char *b64_decode(const char *in)
 {
-    size_t n = strlen(in);
-    unsigned char *out = xmalloc(n / 4 * 3 + 4);
-    int len = EVP_DecodeBlock(out, (const unsigned char *)in, (int)n);
-    if (len < 0) {
-        free(out);
-        return NULL;
-    }
-    /* EVP_DecodeBlock counts the padding as zero bytes. */
-    while (n > 0 && in[n - 1] == '=' && len > 0) {
-        len--;
-        n--;
-    }
-    out[len] = '\0';
-    return (char *)out;
+    char *out;
+
+    return en_base64_decode(in, strlen(in), &out, NULL) ? NULL : out;
 }
 
 static int ref_lookup(void *ctx, const char *kind, const char *ns, const char *name,

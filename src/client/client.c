@@ -11,10 +11,13 @@
  * through a CURLSH, so new connections resume TLS instead of a full
  * handshake.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "client/client_int.h"
 
@@ -62,6 +65,39 @@ static char *dup_or_null(const char *s)
 
 /* ---- client lifecycle ----------------------------------------------------- */
 
+/* Put pem (may be NULL: nothing to do) into a new memory file (see
+ * client_pem_file).  0, or EN_IO. */
+static int pem_file_open(client_pem_file *f, const char *name, const char *pem)
+{
+    size_t n, off = 0;
+
+    f->fd = -1;
+    f->path = NULL;
+    if (!pem)
+        return 0;
+    f->fd = memfd_create(name, MFD_CLOEXEC);
+    if (f->fd < 0)
+        return EN_IO;
+    n = strlen(pem);
+    while (off < n) {
+        ssize_t w = write(f->fd, pem + off, n - off);
+        if (w < 0)
+            return EN_IO; /* f->fd is closed by pem_file_close */
+        off += (size_t)w;
+    }
+    f->path = xasprintf("/proc/self/fd/%d", f->fd);
+    return 0;
+}
+
+static void pem_file_close(client_pem_file *f)
+{
+    if (f->fd >= 0)
+        close(f->fd);
+    free(f->path);
+    f->fd = -1;
+    f->path = NULL;
+}
+
 static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *userp)
 {
     client *c = userp;
@@ -87,6 +123,7 @@ int client_new(const client_config *cfg, client **out)
         return EN_INVALID;
     pthread_once(&client_global_once, client_global_init);
     c = xcalloc(1, sizeof *c);
+    c->ca.fd = c->cert.fd = c->key.fd = -1;
     c->cfg.server = xstrdup(cfg->server);
     /* Paths always start with '/', so drop a trailing one from the URL. */
     n = strlen(c->cfg.server);
@@ -116,6 +153,14 @@ int client_new(const client_config *cfg, client **out)
     curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
     curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    if (pem_file_open(&c->ca, "everynode-ca", c->cfg.ca_pem) ||
+        pem_file_open(&c->cert, "everynode-cert", c->cfg.cert_pem) ||
+        pem_file_open(&c->key, "everynode-key", c->cfg.key_pem)) {
+        log_error("client", "cannot hold TLS credentials in a memory file: err=\"%s\"",
+                  strerror(errno));
+        client_free(c);
+        return EN_IO;
+    }
     *out = c;
     return 0;
 }
@@ -132,8 +177,10 @@ int client_open_kubeconfig(const char *path, client **out, char **err)
     if (rc)
         goto out_release_cfg;
     rc = client_new(&cfg, out);
-    if (rc)
+    if (rc == EN_INVALID)
         msg = xasprintf("%s: no server URL", path);
+    else if (rc)
+        msg = xasprintf("%s: %s", path, en_strerror(rc));
 out_release_cfg:
     client_config_release(&cfg);
     /* err may be NULL when the caller wants no message. */
@@ -161,6 +208,9 @@ void client_free(client *c)
         pthread_mutex_destroy(&c->share_mu[i]);
     pthread_mutex_destroy(&c->pool_mu);
     client_config_release(&c->cfg);
+    pem_file_close(&c->ca);
+    pem_file_close(&c->cert);
+    pem_file_close(&c->key);
     free(c->auth_header);
     free(c->user_agent);
     free(c);
@@ -209,19 +259,16 @@ CURL *client__acquire(client *c)
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, client_xferinfo);
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
-    if (c->cfg.ca_pem) {
-        struct curl_blob b = {.data = c->cfg.ca_pem, .len = strlen(c->cfg.ca_pem),
-                              .flags = CURL_BLOB_COPY};
-        curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &b);
+    if (c->ca.path) {
+        /* Only this CA: not also the system's directory of them (libcurl's
+         * default CAPATH, which GnuTLS would load at every connection). */
+        curl_easy_setopt(h, CURLOPT_CAINFO, c->ca.path);
+        curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
     }
-    if (c->cfg.cert_pem && c->cfg.key_pem) {
-        struct curl_blob cb = {.data = c->cfg.cert_pem, .len = strlen(c->cfg.cert_pem),
-                               .flags = CURL_BLOB_COPY};
-        struct curl_blob kb = {.data = c->cfg.key_pem, .len = strlen(c->cfg.key_pem),
-                               .flags = CURL_BLOB_COPY};
-        curl_easy_setopt(h, CURLOPT_SSLCERT_BLOB, &cb);
+    if (c->cert.path && c->key.path) {
+        curl_easy_setopt(h, CURLOPT_SSLCERT, c->cert.path);
         curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
-        curl_easy_setopt(h, CURLOPT_SSLKEY_BLOB, &kb);
+        curl_easy_setopt(h, CURLOPT_SSLKEY, c->key.path);
         curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
     }
     if (c->cfg.insecure) {

@@ -81,7 +81,8 @@ int client_config_load(const char *path, client_config *cfg, char **err);
 typedef struct client client;
 
 /* Create a client; cfg is copied (the caller keeps ownership of it).
- * Returns 0, or EN_INVALID (no server URL). */
+ * Returns 0, EN_INVALID (no server URL), or EN_IO (no memory file for the
+ * TLS credentials: see client_int.h). */
 int client_new(const client_config *cfg, client **out);
 /* Convenience: client_config_load then client_new; *err (when err is not
  * NULL) receives a new message on failure. */

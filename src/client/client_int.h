@@ -20,8 +20,24 @@
  * extra handles are closed afterwards. */
 #define CLIENT_POOL_MAX 64
 
+/*
+ * A PEM (CA, client certificate or key) as a file libcurl can open: Debian's
+ * libcurl is built with GnuTLS, whose backend (curl 7.88) reads these only
+ * from files (CURLOPT_CAINFO_BLOB is OpenSSL's; the cert/key blobs are
+ * accepted and ignored).  So each lives in an anonymous memory file
+ * (memfd_create), named "/proc/self/fd/N": nothing on disk, nothing left
+ * behind by a crash, close-on-exec for the processes we start.
+ */
+typedef struct client_pem_file {
+    int fd;     /* the memfd, -1 when there is no such PEM */
+    char *path; /* owned: "/proc/self/fd/<fd>", or NULL */
+} client_pem_file;
+
 struct client {
     client_config cfg;        /* owned deep copy of the caller's config */
+    client_pem_file ca;       /* cfg.ca_pem as a file */
+    client_pem_file cert;     /* cfg.cert_pem as a file (mTLS) */
+    client_pem_file key;      /* cfg.key_pem as a file (mTLS) */
     char *auth_header;        /* owned: "Authorization: Bearer ..." or NULL */
     char *user_agent;         /* owned: the User-Agent sent */
     CURLSH *share;            /* TLS session and DNS caches shared by all handles */

@@ -2,6 +2,7 @@
  * main.c -- entry point of the single everynode binary: dispatches to the
  * subcommands (server, agent, sim, up, image; shim is hidden) declared in cmd.h.
  */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,6 +20,30 @@
  */
 extern const char *malloc_conf;
 const char *malloc_conf = "background_thread:true";
+
+/*
+ * Debian's libcurl links libssh2 (for scp:// and sftp://, which everynode
+ * never uses: its handles allow http and https only), and curl_global_init
+ * calls libssh2_init(0), which initialises libssh2's crypto library,
+ * OpenSSL: about 1.4 MiB resident in every process that uses libcurl, for
+ * nothing (our TLS is GnuTLS).  libssh2 sets its crypto up only in the
+ * first libssh2_init of the process, so main makes that call first, with
+ * LIBSSH2_INIT_NO_CRYPTO (libssh2_init(3)); libcurl's later call then just
+ * counts.  Looked up at run time, so neither libssh2's headers nor a link
+ * to it are needed, and with a libcurl built without libssh2 it does
+ * nothing.  Must run before any thread starts (libssh2_init is not
+ * thread-safe).
+ */
+static void main_init_libssh2_without_crypto(void)
+{
+    int (*ssh_init)(int);
+    void *sym = dlsym(RTLD_DEFAULT, "libssh2_init");
+
+    /* dlsym returns functions as void *; POSIX makes this copy valid. */
+    memcpy(&ssh_init, &sym, sizeof ssh_init);
+    if (ssh_init)
+        ssh_init(0x0001 /* LIBSSH2_INIT_NO_CRYPTO */);
+}
 
 static void usage(FILE *f)
 {
@@ -41,6 +66,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    main_init_libssh2_without_crypto();
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -3,8 +3,9 @@
  *
  * Error codes (one X-macro table giving code and message), aborting
  * allocation helpers, structured logging to stderr, RFC 3339 time, random
- * UIDs, a growable string buffer and a few jansson helpers.  Nothing in here
- * knows about Kubernetes objects or HTTP; modules above may use all of it.
+ * UIDs, base64, a growable string buffer and a few jansson helpers.  Nothing
+ * in here knows about Kubernetes objects or HTTP; modules above may use all
+ * of it.
  *
  * Conventions used across the project (see ../shared/STYLE.md):
  *   - functions return int: 0 (EN_OK) on success, a negative EN_* code on
@@ -110,6 +111,20 @@ void uid_random_suffix(char *buf, size_t n);
 /* mkdir -p: create path and its missing parents with mode (existing ones are
  * left as they are).  0, or EN_IO with errno from the mkdir that failed. */
 int fs_mkdir_p(const char *path, unsigned mode);
+
+/* ---- base64 ------------------------------------------------------------ */
+
+/* Standard base64 (RFC 4648 section 4: "+/" alphabet, '=' padding) of n bytes;
+ * a new NUL-terminated string the caller frees. */
+char *en_base64_encode(const void *data, size_t n);
+/* Decode n characters of standard base64.  The text must be whole groups of
+ * four letters of that alphabet, padded with one or two '=' at the very end
+ * when needed, with the unused bits of the last letter zero (as every encoder
+ * writes them); whitespace, a '=' anywhere else or any other character make
+ * it EN_INVALID (and *out NULL).  On success *out is a new buffer the caller
+ * frees, holding *out_len bytes (out_len may be NULL) and a NUL after them,
+ * so text decodes to a C string (which a NUL inside would cut short). */
+int en_base64_decode(const char *in, size_t n, char **out, size_t *out_len);
 
 /* ---- string buffer ----------------------------------------------------- */
 

@@ -16,6 +16,8 @@
 #ifndef EVERYNODE_IMAGE_INT_H
 #define EVERYNODE_IMAGE_INT_H
 
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -138,7 +140,7 @@ char *image__rootfs_path(const image_store *st, const char *id);
 typedef struct image__blob_writer {
     int fd;             /* temp file */
     char *tmp_path;     /* owned */
-    void *md;           /* EVP_MD_CTX* */
+    gnutls_hash_hd_t md; /* SHA-256 so far (owned; NULL once finished) */
     int64_t size;       /* bytes written so far */
     int64_t limit;      /* refuse more than this */
     unsigned char head[8]; /* first bytes (compression sniffing) */
@@ -185,11 +187,18 @@ int image__ensure_rootfs(image_store *st, const char *id, char **layers, size_t 
 
 /* ---- unpacking (unpack.c) ------------------------------------------------- */
 
-/* Apply one layer tarball (any compression libarchive reads) at path onto
+/* Apply one layer tarball (see image__read_tar_support) at path onto
  * the directory root (absolute, symlink-free), honouring whiteouts and
  * keeping every path inside root.  EN_INVALID with *err naming the entry on
  * a bad layer; EN_IO on file system errors. */
 int image__apply_layer(const char *root, const char *layer_path, char **err);
+
+struct archive;
+/* Let reader a read tar archives compressed with gzip, zstd, xz or bzip2
+ * (or not at all): the compressions image layers and saved images use.
+ * Naming them, rather than libarchive's "all", links only these filters
+ * into the binary (libarchive is linked statically; see the Makefile). */
+void image__read_tar_support(struct archive *a);
 /* Remove path and everything under it, never following symlinks; 0 when it
  * did not exist. */
 int image__rmtree(const char *path);

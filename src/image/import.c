@@ -609,8 +609,7 @@ int image_import(image_store *st, const char *path, char ***refs_out, char **err
         en_fatal("image: archive_read_new failed");
     hmap_init(&im.files);
     hmap_init(&im.aliases);
-    archive_read_support_filter_all(a);
-    archive_read_support_format_tar(a);
+    image__read_tar_support(a);
     if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
         msg = xasprintf("%s: %s", path, archive_error_string(a));
         rc = archive_errno(a) == ENOENT ? EN_NOTFOUND : EN_INVALID;

@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 
 #include "image/image_int.h"
 
@@ -292,10 +291,8 @@ static void parse_challenge(const char *h, char **scheme, char **realm, char **s
 static char *basic_header(const image__regconf *c)
 {
     char *plain = xasprintf("%s:%s", c->username, c->password ? c->password : "");
-    size_t n = strlen(plain);
-    char *b64 = xmalloc(4 * ((n + 2) / 3) + 1), *out;
+    char *b64 = en_base64_encode(plain, strlen(plain)), *out;
 
-    EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)plain, (int)n);
     out = xasprintf("Authorization: Basic %s", b64);
     free(plain);
     free(b64);

@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "image/image_int.h"
 #include "yaml/yaml.h"
 
@@ -111,32 +109,18 @@ static int opt_str(json_t *obj, const char *key, char **out, const char *what, c
 /* auth: base64 of "user:password". */
 static int decode_auth(const char *b64, char **user, char **pass)
 {
-    size_t n = strlen(b64);
-    unsigned char *buf;
-    int len;
-    char *colon;
+    size_t n = strlen(b64), len;
+    char *buf, *colon;
 
-    if (n == 0 || n % 4 != 0 || n > 8192)
+    if (n == 0 || n > 8192 || en_base64_decode(b64, n, &buf, &len))
         return EN_INVALID;
-    buf = xmalloc(n / 4 * 3 + 1);
-    len = EVP_DecodeBlock(buf, (const unsigned char *)b64, (int)n);
-    if (len < 0) {
-        free(buf);
-        return EN_INVALID;
-    }
-    /* EVP_DecodeBlock counts padding bytes as zeros: drop them. */
-    if (n >= 1 && b64[n - 1] == '=')
-        len--;
-    if (n >= 2 && b64[n - 2] == '=')
-        len--;
-    buf[len] = '\0';
-    colon = memchr(buf, ':', (size_t)len);
-    if (!colon || strlen((char *)buf) != (size_t)len) {
+    colon = memchr(buf, ':', len);
+    if (!colon || strlen(buf) != len) {
         free(buf);
         return EN_INVALID;
     }
     *colon = '\0';
-    *user = xstrdup((char *)buf);
+    *user = xstrdup(buf);
     *pass = xstrdup(colon + 1);
     free(buf);
     return 0;

@@ -25,8 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "image/image_int.h"
 
 /* ---- small file helpers --------------------------------------------------- */
@@ -126,28 +124,33 @@ char *image__rootfs_path(const image_store *st, const char *id)
 
 /* ---- blobs ------------------------------------------------------------------- */
 
-static void hex_digest(EVP_MD_CTX *md, char *out)
+/* "sha256:<hex>" of a 32-byte hash into out (IMAGE_DIGEST_LEN). */
+static void hex_digest(const unsigned char *h, char *out)
 {
-    unsigned char h[EVP_MAX_MD_SIZE];
-    unsigned int hn = 0;
-
-    EVP_DigestFinal_ex(md, h, &hn);
     memcpy(out, "sha256:", 7);
-    for (unsigned int i = 0; i < hn && i < 32; i++)
+    for (unsigned int i = 0; i < 32; i++)
         snprintf(out + 7 + 2 * i, 3, "%02x", h[i]);
     out[7 + 64] = '\0';
 }
 
+/* Finish w's hash into out and free the hash state. */
+static void blob_digest(image__blob_writer *w, char *out)
+{
+    unsigned char h[32];
+
+    gnutls_hash_deinit(w->md, h);
+    w->md = NULL;
+    hex_digest(h, out);
+}
+
 void image__sha256(const void *data, size_t n, char *out)
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char h[32];
 
-    if (!md)
-        en_fatal("image: EVP_MD_CTX_new failed");
-    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    EVP_DigestUpdate(md, data, n);
-    hex_digest(md, out);
-    EVP_MD_CTX_free(md);
+    /* Fails only for an unknown algorithm or without memory. */
+    if (gnutls_hash_fast(GNUTLS_DIG_SHA256, data, n, h) < 0)
+        en_fatal("image: gnutls_hash_fast(SHA-256) failed");
+    hex_digest(h, out);
 }
 
 int image__blob_begin(image_store *st, int64_t limit, image__blob_writer *w)
@@ -162,10 +165,8 @@ int image__blob_begin(image_store *st, int64_t limit, image__blob_writer *w)
         w->tmp_path = NULL;
         return EN_IO;
     }
-    w->md = EVP_MD_CTX_new();
-    if (!w->md)
-        en_fatal("image: EVP_MD_CTX_new failed");
-    EVP_DigestInit_ex(w->md, EVP_sha256(), NULL);
+    if (gnutls_hash_init(&w->md, GNUTLS_DIG_SHA256) < 0)
+        en_fatal("image: gnutls_hash_init(SHA-256) failed");
     w->limit = limit > 0 ? limit : IMAGE_MAX_BLOB;
     return 0;
 }
@@ -176,7 +177,7 @@ int image__blob_write(image__blob_writer *w, const void *data, size_t n)
         return EN_TOOLARGE;
     for (size_t i = 0; i < n && w->size + (int64_t)i < (int64_t)sizeof w->head; i++)
         w->head[w->size + (int64_t)i] = ((const unsigned char *)data)[i];
-    EVP_DigestUpdate(w->md, data, n);
+    gnutls_hash(w->md, data, n);
     w->size += (int64_t)n;
     return write_all(w->fd, data, n);
 }
@@ -190,7 +191,8 @@ void image__blob_abort(image__blob_writer *w)
     if (w->tmp_path)
         unlink(w->tmp_path);
     free(w->tmp_path);
-    EVP_MD_CTX_free(w->md);
+    if (w->md)
+        gnutls_hash_deinit(w->md, NULL);
     memset(w, 0, sizeof *w);
     w->fd = -1;
 }
@@ -201,7 +203,7 @@ int image__blob_commit(image_store *st, image__blob_writer *w, const char *want,
     char *final = NULL;
     int rc = EN_IO;
 
-    hex_digest(w->md, got);
+    blob_digest(w, got);
     if (want && strcmp(want, got) != 0) {
         *err = xasprintf("digest mismatch for %s: got %s", want, got);
         rc = EN_INVALID;
@@ -231,7 +233,7 @@ int image__blob_close(image__blob_writer *w, char *got, char **tmp_path)
 {
     int rc = 0;
 
-    hex_digest(w->md, got);
+    blob_digest(w, got);
     if (close(w->fd) != 0)
         rc = EN_IO;
     w->fd = -1;

@@ -475,6 +475,15 @@ out:
     return rc;
 }
 
+void image__read_tar_support(struct archive *a)
+{
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_zstd(a);
+    archive_read_support_filter_xz(a);
+    archive_read_support_filter_bzip2(a);
+    archive_read_support_format_tar(a);
+}
+
 int image__apply_layer(const char *root, const char *layer_path, char **err)
 {
     struct archive *in = archive_read_new(), *out = archive_write_disk_new();
@@ -487,8 +496,7 @@ int image__apply_layer(const char *root, const char *layer_path, char **err)
         en_fatal("image: libarchive allocation failed");
     hmap_init(&l.written);
     hmap_init(&l.ancestors);
-    archive_read_support_filter_all(in);
-    archive_read_support_format_tar(in);
+    image__read_tar_support(in);
     archive_read_support_format_empty(in);
     archive_write_disk_set_options(out, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_OWNER |
                                             ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |

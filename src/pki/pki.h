@@ -2,7 +2,7 @@
  * pki.h -- the server's certificates: a self-signed cluster CA and a serving
  * certificate signed by it, created on first start in the data directory
  * (DIR/tls/ca.crt, ca.key, server.crt, server.key) and reused afterwards, so
- * kubeconfigs handed out stay valid across restarts.  OpenSSL, ECDSA P-256.
+ * kubeconfigs handed out stay valid across restarts.  GnuTLS, ECDSA P-256.
  *
  * kubectl sends bearer tokens only over TLS, which is why the API is HTTPS
  * with the CA embedded in the kubeconfig as certificate-authority-data.

@@ -38,8 +38,9 @@ static inline la_ssize_t tu_write_cb(struct archive *a, void *ud, const void *bu
     return (la_ssize_t)n;
 }
 
-/* A tarball of the entries, compressed with filter ('g' gzip, 'z' zstd, 0
- * none), in memory: *len bytes the caller frees. */
+/* A tarball of the entries, compressed with filter ('g' gzip, 'z' zstd, 'x'
+ * xz, 'b' bzip2, 'Z' compress(1), 0 none), in memory: *len bytes the caller
+ * frees. */
 static inline char *tu_tar(const tentry *e, size_t n, char filter, size_t *len)
 {
     struct archive *a = archive_write_new();
@@ -51,6 +52,12 @@ static inline char *tu_tar(const tentry *e, size_t n, char filter, size_t *len)
         archive_write_add_filter_gzip(a);
     else if (filter == 'z')
         archive_write_add_filter_zstd(a);
+    else if (filter == 'x')
+        archive_write_add_filter_xz(a);
+    else if (filter == 'b')
+        archive_write_add_filter_bzip2(a);
+    else if (filter == 'Z')
+        archive_write_add_filter_compress(a);
     archive_write_set_bytes_in_last_block(a, 1);
     if (archive_write_open(a, &sb, NULL, tu_write_cb, NULL) != ARCHIVE_OK)
         en_fatal("tu_tar: open: %s", archive_error_string(a));

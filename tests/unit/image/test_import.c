@@ -2,7 +2,8 @@
  * test_import.c -- unit tests of image_import (import.c) and the store
  * (store.c): docker-archive and oci-archive tarballs built here (with a
  * `docker save`-style symlinked layer, a nested multi-platform index, a
- * whiteout), what image_lookup and image_list then report, refusal of
+ * whiteout; compressed whole with gzip, zstd, xz or bzip2), what
+ * image_lookup and image_list then report, refusal of
  * archives whose names lie about their content, persistence across
  * reopening, stale temp files swept at open, and concurrent imports.
  */
@@ -67,8 +68,11 @@ static const tentry top_layer[] = {
 
 /* A docker-archive as `docker save` writes it: <hex>.json config,
  * <id>/layer.tar layers, manifest.json; the second image's base layer is a
- * symlink to the first's, as docker does for shared layers. */
-static char *make_docker_archive(fixture *f, const char *name, char **id_out, bool lie)
+ * symlink to the first's, as docker does for shared layers.  The archive is
+ * compressed as a whole with filter (tu_tar's letters; 0: not at all), as
+ * `docker save | gzip` makes it. */
+static char *make_docker_archive_z(fixture *f, const char *name, char **id_out, bool lie,
+                                   char filter)
 {
     size_t l1n, l2n;
     char *l1 = tu_tar(base_layer, N(base_layer), 0, &l1n);
@@ -88,6 +92,14 @@ static char *make_docker_archive(fixture *f, const char *name, char **id_out, bo
                          "\"Layers\":[\"ccc/layer.tar\",\"bbb/layer.tar\"]}]",
                          cfg_name, cfg_name);
     archive_write_set_format_pax_restricted(a);
+    if (filter == 'g')
+        archive_write_add_filter_gzip(a);
+    else if (filter == 'z')
+        archive_write_add_filter_zstd(a);
+    else if (filter == 'x')
+        archive_write_add_filter_xz(a);
+    else if (filter == 'b')
+        archive_write_add_filter_bzip2(a);
     archive_write_open_filename(a, path);
     {
         const tblob files[] = {
@@ -124,6 +136,11 @@ static char *make_docker_archive(fixture *f, const char *name, char **id_out, bo
     free(cfg_name);
     free(manifest);
     return path;
+}
+
+static char *make_docker_archive(fixture *f, const char *name, char **id_out, bool lie)
+{
+    return make_docker_archive_z(f, name, id_out, lie, 0);
 }
 
 static void check_app_rootfs(const image_info *info)
@@ -180,6 +197,32 @@ static void test_docker_archive(void **state)
     assert_int_equal(image_lookup(f->st, "Bad Ref", &info), EN_INVALID);
     free(path);
     free(id);
+}
+
+/* `docker save | gzip` (or zstd, xz, bzip2) imports as the plain archive. */
+static void test_compressed_archive(void **state)
+{
+    fixture *f = *state;
+    const char filters[] = {'g', 'z', 'x', 'b'};
+
+    for (size_t i = 0; i < sizeof filters; i++) {
+        char *name = xasprintf("app-%c.tar.c", filters[i]);
+        char *id = NULL, *path = make_docker_archive_z(f, name, &id, false, filters[i]);
+        char *err = NULL, **refs = NULL;
+        image_info info;
+
+        if (image_import(f->st, path, &refs, &err) != 0)
+            fail_msg("import (%c): %s", filters[i], err);
+        assert_string_equal(refs[0], "example.com/app:1");
+        image__strv_free(refs);
+        assert_int_equal(image_lookup(f->st, "example.com/app:1", &info), 0);
+        assert_string_equal(info.id, id);
+        check_app_rootfs(&info);
+        image_info_release(&info);
+        free(name);
+        free(path);
+        free(id);
+    }
 }
 
 /* An OCI layout with a gzip layer pair, named "example.com/oci:1", and a
@@ -484,6 +527,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_docker_archive, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compressed_archive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oci_archive, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lying_archives_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reopen_and_stale_temps, setup, teardown),

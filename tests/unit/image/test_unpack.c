@@ -4,7 +4,7 @@
  * honoured whatever their order in the tar; entries that try to leave the
  * root (".." names, hard links out, writes through absolute or climbing
  * symlinks) refused or kept inside; type changes between layers; gzip and
- * zstd layers; garbage refused.
+ * zstd, xz and bzip2 layers; other compressions and garbage refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -317,11 +317,24 @@ static void test_compressed_layers(void **state)
     fixture *f = *state;
     const tentry g[] = {{'f', "gz.txt", "gzip\n", 0, 0, 0}};
     const tentry z[] = {{'f', "zstd.txt", "zstd\n", 0, 0, 0}};
+    const tentry x[] = {{'f', "xz.txt", "xz\n", 0, 0, 0}};
+    const tentry b[] = {{'f', "bz2.txt", "bzip2\n", 0, 0, 0}};
+    const tentry Z[] = {{'f', "Z.txt", "compress\n", 0, 0, 0}};
+    char *err = NULL;
 
+    /* The four compressions image layers come in (docker's and OCI's). */
     apply_ok(f, g, N(g), 'g');
     apply_ok(f, z, N(z), 'z');
+    apply_ok(f, x, N(x), 'x');
+    apply_ok(f, b, N(b), 'b');
     expect_content(f, "gz.txt", "gzip\n");
     expect_content(f, "zstd.txt", "zstd\n");
+    expect_content(f, "xz.txt", "xz\n");
+    expect_content(f, "bz2.txt", "bzip2\n");
+    /* Others (here compress(1)) are not read: a clear refusal. */
+    assert_int_equal(apply(f, Z, N(Z), 'Z', &err), EN_INVALID);
+    assert_string_equal(err, "cannot read layer: Unrecognized archive format");
+    free(err);
 }
 
 static void test_garbage_refused(void **state)
