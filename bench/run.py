@@ -434,25 +434,36 @@ NOTES = """
   strategic-merge patch of the image with maxUnavailable 10%, until every pod is
   updated and available.
 - Where the time goes at 10,000 nodes (perf, `perf sched`): the machine's two cores
-  are the limit; the server uses about 1.2 of them and the simulator 0.4-0.5, with
-  1,000 lease writes/s from the simulated kubelets underneath.  What brought the 10k
-  rolling update from 36-60 s to about 22-30 s and the apply from 11-13 s to about
-  9.5-10 s: (1) the store commits a batch while the previous one is delivered to
-  watchers on a second thread, and WAL checkpoints run on a third instead of
-  stalling the committer for hundreds of milliseconds; (2) request threads run as
-  SCHED_BATCH, so a batch waking its writers no longer preempts the committer;
-  (3) the DaemonSet sync reuses its index buffers, dropped a quadratic duplicate
-  check, and walks nodes once; (4) controllers write through a persistent thread
-  pool instead of starting 32 threads per round; (5) the simulator reports an
-  unchanged node status every 5 minutes, as kubelet does, instead of every minute.
-  Figures vary by 10-30% from run to run on this shared VM: over ten runs of the
-  final build the 10k apply took 9.1-10.9 s (so the 10 s target is met only in some
-  runs) and the rolling update 16-22 s; a run while other work uses the CPU misses
-  both.  The poll for convergence reuses one keep-alive connection, so measuring
-  does not cost the server a TLS handshake every 50 ms.
-  What is left per write: JSON parsing and copying (jansson: about 30% of the
-  server's CPU), SQLite (each write dirties a kv page and a log page), and context
-  switches, which are expensive on this VM.
+  are the limit.  During the apply the server uses about 1.1 of them and the
+  simulator 0.35, with 1,000 lease writes/s from the simulated kubelets underneath;
+  pods are created, bound and made Ready at a steady ~1,300/s, each stage a few
+  hundred milliseconds behind the one before.  What brought the 10k rolling update
+  from 36-60 s to 14-16 s and the apply from 11-13 s to 7.4-8.5 s:
+  (1) the store commits a batch while the previous one is delivered to watchers on
+  a second thread, and WAL checkpoints run on a third (every 8,000 pages: a longer
+  interval copies the pages of pods written three times fewer times);
+  (2) each writer waiting for its batch is woken alone, on a semaphore of its own,
+  and leaves without taking the store's mutex again (a shared condition variable
+  made every woken writer queue on that mutex: half of the request threads'
+  context switches); request threads run as SCHED_BATCH, so a batch waking its
+  writers does not preempt the committer;
+  (3) no deep copies on the update path: request bodies are given to the registry
+  rather than copied, the next version of an object is the desired one changed in
+  place, status and binding writes share the stored object's untouched members,
+  and the scheduler binds without copying the pod;
+  (4) the DaemonSet sync reuses its index buffers, walks nodes once and writes
+  through a persistent thread pool;
+  (5) the simulator, like a kubelet, watches only bound pods, plans each pod once
+  and sends the status write it planned, and reports an unchanged node status
+  every 5 minutes.
+  Figures vary from run to run on this shared VM: four runs of the final build gave
+  7.4-8.5 s for the 10k apply and 14.4-16.2 s for the rolling update (the table
+  shows the last); a run while other work uses the CPU is slower.  The poll for
+  convergence reuses one keep-alive connection, so measuring does not cost the
+  server a TLS handshake every 50 ms.  What is left per write: JSON parsing and
+  serialising (jansson: the request body, the stored object, the new text), SQLite
+  (each write dirties a kv page and a log page), and context switches, which are
+  expensive on this VM.
 - `agent` (bench/agent_bench.py; root, runc): a real server and real `everynode
   agent`s on 127.0.0.1, each with its own node name, data dir and port. The
   machine is shared with other work: each part records the load average before
@@ -493,7 +504,7 @@ NOTES = """
     has 9.1 MiB resident (7.5 MiB of it file pages; 11.5 and 9.6 MiB with both
     TLS stacks and the shared libarchive). What the agent itself owns is RssAnon;
     PSS charges the shared pages to every process mapping them, so it changes
-    with what else runs on the machine (5.2 and 8.7 MiB in two runs). The agent's threads allocate from one
+    with what else runs on the machine. The agent's threads allocate from one
     jemalloc arena without thread caches (agent.c), which took RssAnon with 10
     pods from 5.0 to 3.7 MiB. Each container also has a shim process (its RSS
     shown separately).
