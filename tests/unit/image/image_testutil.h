@@ -41,13 +41,10 @@ static inline la_ssize_t tu_write_cb(struct archive *a, void *ud, const void *bu
 /* A tarball of the entries, compressed with filter ('g' gzip, 'z' zstd, 'x'
  * xz, 'b' bzip2, 'Z' compress(1), 0 none), in memory: *len bytes the caller
  * frees. */
-static inline char *tu_tar(const tentry *e, size_t n, char filter, size_t *len)
+/* Compress what a writes with filter: 'g'zip, 'z'std, 'x'z, 'b'zip2,
+ * 'Z' (compress), anything else none. */
+static inline void tu_add_filter(struct archive *a, char filter)
 {
-    struct archive *a = archive_write_new();
-    sbuf sb;
-
-    sbuf_init(&sb);
-    archive_write_set_format_pax_restricted(a);
     if (filter == 'g')
         archive_write_add_filter_gzip(a);
     else if (filter == 'z')
@@ -58,6 +55,16 @@ static inline char *tu_tar(const tentry *e, size_t n, char filter, size_t *len)
         archive_write_add_filter_bzip2(a);
     else if (filter == 'Z')
         archive_write_add_filter_compress(a);
+}
+
+static inline char *tu_tar(const tentry *e, size_t n, char filter, size_t *len)
+{
+    struct archive *a = archive_write_new();
+    sbuf sb;
+
+    sbuf_init(&sb);
+    archive_write_set_format_pax_restricted(a);
+    tu_add_filter(a, filter);
     archive_write_set_bytes_in_last_block(a, 1);
     if (archive_write_open(a, &sb, NULL, tu_write_cb, NULL) != ARCHIVE_OK)
         en_fatal("tu_tar: open: %s", archive_error_string(a));

@@ -92,14 +92,7 @@ static char *make_docker_archive_z(fixture *f, const char *name, char **id_out, 
                          "\"Layers\":[\"ccc/layer.tar\",\"bbb/layer.tar\"]}]",
                          cfg_name, cfg_name);
     archive_write_set_format_pax_restricted(a);
-    if (filter == 'g')
-        archive_write_add_filter_gzip(a);
-    else if (filter == 'z')
-        archive_write_add_filter_zstd(a);
-    else if (filter == 'x')
-        archive_write_add_filter_xz(a);
-    else if (filter == 'b')
-        archive_write_add_filter_bzip2(a);
+    tu_add_filter(a, filter);
     archive_write_open_filename(a, path);
     {
         const tblob files[] = {
