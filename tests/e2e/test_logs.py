@@ -278,8 +278,10 @@ def test_follow_ends_when_the_container_ends(cluster):
         assert bg.proc.returncode == 0 and bg.out == ["first", "last"], (bg.out, bg.err)
     finally:
         bg.stop()
-    phase = cluster.get_pod(name)["status"]["phase"]
-    assert phase == "Succeeded", phase
+    # The node reports the exit in its own status write, which may land a
+    # moment after the log stream ended (kubelet's does too).
+    wait_until(lambda: cluster.get_pod(name)["status"]["phase"] == "Succeeded", timeout=15,
+               interval=0.2, what=f"pod {name} Succeeded")
 
 
 def test_previous_after_a_restart(cluster):
