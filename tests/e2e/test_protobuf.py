@@ -497,6 +497,20 @@ def compare_daemonsets(srv, nss, name, node_names, revision):
         assert_same(x, y, f"pods on {node}")
 
 
+def put_retrying(srv, get_path, put_path, change, via_pb, tries=5):
+    """Read, change, PUT with the read resourceVersion, as client-go's
+    RetryOnConflict does: the DaemonSet controller writes the object's status
+    meanwhile, and a PUT that lost that race is refused with 409 and read
+    again (a bounded number of times)."""
+    for _ in range(tries):
+        cur = srv.get_json(get_path)
+        change(cur)
+        r = send_pb(srv, "PUT", put_path, cur) if via_pb else srv.api("PUT", put_path, cur)
+        if r.status != 409:
+            return r
+    return r
+
+
 def test_daemonset_create_update_and_status(srv, nodes, space, space2):
     token, node_names = nodes
     nss = (space, space2)  # the protobuf one, the JSON one
@@ -513,12 +527,12 @@ def test_daemonset_create_update_and_status(srv, nodes, space, space2):
 
     # update the template with the whole object read back (a PUT as the e2e
     # suite does it), so every defaulted field travels as protobuf too
-    for path, via_pb in ((base[0], True), (base[1], False)):
-        cur = srv.get_json(f"{path}/{name}")
+    def new_template(cur):
         cur["spec"]["template"]["spec"]["containers"][0]["image"] = "busybox:1.37"
         cur["spec"]["updateStrategy"]["rollingUpdate"]["maxUnavailable"] = 1
-        r = send_pb(srv, "PUT", f"{path}/{name}", cur) if via_pb else \
-            srv.api("PUT", f"{path}/{name}", cur)
+
+    for path, via_pb in ((base[0], True), (base[1], False)):
+        r = put_retrying(srv, f"{path}/{name}", f"{path}/{name}", new_template, via_pb)
         assert r.status == 200, r
         assert r.json["metadata"]["generation"] == 2, r
         assert r.json["spec"]["updateStrategy"]["rollingUpdate"]["maxUnavailable"] == 1, r
@@ -533,12 +547,12 @@ def test_daemonset_create_update_and_status(srv, nodes, space, space2):
     # status subresource: a client-set condition, the rest of the body ignored
     cond = {"type": "StatusUpdate", "status": "True", "reason": "E2E",
             "message": "Set from an e2e test", "lastTransitionTime": "2025-01-01T00:00:00Z"}
-    for path, via_pb in ((base[0], True), (base[1], False)):
-        cur = srv.get_json(f"{path}/{name}")
+    def new_status(cur):
         cur["status"]["conditions"] = [cond]
         cur["spec"]["minReadySeconds"] = 99  # not applied through /status
-        r = send_pb(srv, "PUT", f"{path}/{name}/status", cur) if via_pb else \
-            srv.api("PUT", f"{path}/{name}/status", cur)
+
+    for path, via_pb in ((base[0], True), (base[1], False)):
+        r = put_retrying(srv, f"{path}/{name}", f"{path}/{name}/status", new_status, via_pb)
         assert r.status == 200, r
     for path in base:
         got = srv.get_json(f"{path}/{name}")
