@@ -477,20 +477,14 @@ static void *worker_main(void *arg)
 
 static char *read_text_file(const char *path, char **err)
 {
-    FILE *f = fopen(path, "r");
-    sbuf sb;
-    char buf[4096];
-    size_t n;
+    char *text;
+    int rc = fs_read_file(path, 1024 * 1024, &text, NULL);
 
-    if (!f) {
+    if (rc == EN_TOOLARGE)
+        *err = xasprintf("%s: larger than 1 MiB", path);
+    else if (rc)
         *err = xasprintf("%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    sbuf_init(&sb);
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && sb.len < 1024 * 1024)
-        sbuf_append(&sb, buf, n);
-    fclose(f);
-    return sbuf_detach(&sb, NULL);
+    return text;
 }
 
 /* The client configuration: kubeconfig first, flags over it. */

@@ -82,35 +82,12 @@ out_invalid:
 /* Read a whole small file into a new NUL-terminated string. */
 static int read_file(const char *path, char **out, size_t *len, char **err)
 {
-    FILE *f = fopen(path, "rb");
-    sbuf sb;
-    char buf[8192];
-    size_t n;
-    int rc = 0;
+    int rc = fs_read_file(path, KUBECONFIG_MAX_FILE, out, len);
 
-    *out = NULL;
-    sbuf_init(&sb);
-    if (!f) {
+    if (rc == EN_TOOLARGE)
+        *err = xasprintf("%s: file too large", path);
+    else if (rc)
         *err = xasprintf("cannot open %s: %s", path, strerror(errno));
-        return EN_IO;
-    }
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (sb.len + n > KUBECONFIG_MAX_FILE) {
-            *err = xasprintf("%s: file too large", path);
-            rc = EN_TOOLARGE;
-            goto out_close;
-        }
-        sbuf_append(&sb, buf, n);
-    }
-    if (ferror(f)) {
-        *err = xasprintf("cannot read %s: %s", path, strerror(errno));
-        rc = EN_IO;
-        goto out_close;
-    }
-    *out = sbuf_detach(&sb, len);
-out_close:
-    fclose(f);
-    sbuf_release(&sb);
     return rc;
 }
 

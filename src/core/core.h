@@ -111,6 +111,11 @@ void uid_random_suffix(char *buf, size_t n);
 /* mkdir -p: create path and its missing parents with mode (existing ones are
  * left as they are).  0, or EN_IO with errno from the mkdir that failed. */
 int fs_mkdir_p(const char *path, unsigned mode);
+/* Read the whole file at path (at most max bytes) into *out, a new
+ * NUL-terminated string the caller frees, its length in *len (may be NULL).
+ * 0; EN_IO with errno set when it cannot be opened or read; EN_TOOLARGE when
+ * it holds more than max bytes.  *out is NULL on failure. */
+int fs_read_file(const char *path, size_t max, char **out, size_t *len);
 
 /* ---- base64 ------------------------------------------------------------ */
 

@@ -292,37 +292,22 @@ out:
 
 int image__registries_load(const char *path, image__registries *out, char **err)
 {
-    FILE *f;
-    sbuf sb;
-    char buf[8192];
-    size_t n;
+    char *text;
+    size_t len;
     int rc;
 
     memset(out, 0, sizeof *out);
-    f = fopen(path, "r");
-    if (!f) {
+    rc = fs_read_file(path, 1024 * 1024, &text, &len);
+    if (rc == EN_TOOLARGE) {
+        *err = xasprintf("%s: larger than 1 MiB", path);
+        return EN_INVALID;
+    }
+    if (rc) {
         *err = xasprintf("%s: %s", path, strerror(errno));
         return EN_IO;
     }
-    sbuf_init(&sb);
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        sbuf_append(&sb, buf, n);
-        if (sb.len > 1024 * 1024) {
-            fclose(f);
-            sbuf_release(&sb);
-            *err = xasprintf("%s: larger than 1 MiB", path);
-            return EN_INVALID;
-        }
-    }
-    if (ferror(f)) {
-        fclose(f);
-        sbuf_release(&sb);
-        *err = xasprintf("%s: read error", path);
-        return EN_IO;
-    }
-    fclose(f);
-    rc = image__registries_parse(sb.buf ? sb.buf : "", sb.len, path, out, err);
-    sbuf_release(&sb);
+    rc = image__registries_parse(text, len, path, out, err);
+    free(text);
     return rc;
 }
 

@@ -41,20 +41,13 @@
 
 #define PKI_DAYS 3650
 
-static char *read_file(const char *path)
+/* A PEM file's text, or NULL when it is missing, unreadable or far larger
+ * than any certificate or key (then it is made anew). */
+static char *read_pem(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    sbuf sb;
-    char buf[4096];
-    size_t n;
+    char *text;
 
-    if (!f)
-        return NULL;
-    sbuf_init(&sb);
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sbuf_append(&sb, buf, n);
-    fclose(f);
-    return sbuf_detach(&sb, NULL);
+    return fs_read_file(path, 1 << 20, &text, NULL) ? NULL : text;
 }
 
 static int write_file(const char *path, const char *data)
@@ -354,8 +347,8 @@ int pki_ensure(const char *dir, const char *const *hosts, size_t n, pki_bundle *
     memset(out, 0, sizeof *out);
     if (mkdir(tdir, 0700) && errno != EEXIST)
         goto out;
-    ca_pem = read_file(ca_crt);
-    cak_pem = read_file(ca_key);
+    ca_pem = read_pem(ca_crt);
+    cak_pem = read_pem(ca_key);
     if (ca_pem && cak_pem) {
         ca = cert_of_pem(ca_pem);
         cakey = key_of_pem(cak_pem);
@@ -376,8 +369,8 @@ int pki_ensure(const char *dir, const char *const *hosts, size_t n, pki_bundle *
             goto out;
         unlink(srv_crt); /* a new CA invalidates the old serving certificate */
     }
-    crt_pem = read_file(srv_crt);
-    key_pem = read_file(srv_key);
+    crt_pem = read_pem(srv_crt);
+    key_pem = read_pem(srv_key);
     if (crt_pem && key_pem) {
         crt = cert_of_pem(crt_pem);
         key = key_of_pem(key_pem);

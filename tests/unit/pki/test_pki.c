@@ -56,18 +56,11 @@ static int teardown(void **state)
 
 static char *slurp(const char *path)
 {
-    FILE *fp = fopen(path, "r");
-    sbuf sb;
-    char buf[4096];
-    size_t n;
+    char *text;
 
-    if (!fp)
+    if (fs_read_file(path, 1 << 20, &text, NULL))
         fail_msg("cannot open %s", path);
-    sbuf_init(&sb);
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-        sbuf_append(&sb, buf, n);
-    fclose(fp);
-    return sbuf_detach(&sb, NULL);
+    return text;
 }
 
 static char *tls_file(fixture *f, const char *name)
