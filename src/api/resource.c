@@ -502,55 +502,25 @@ out:
 
 /* ---- pod subresources -------------------------------------------------- */
 
-struct bind_ctx {
-    const char *node;
-    bool conflict;
-    char *old_node;
-};
-
-static bool bind_mutate(void *ctx, json_t *pod)
-{
-    struct bind_ctx *b = ctx;
-    const char *cur = json_path_str(pod, "spec.nodeName");
-    if (cur && *cur) {
-        b->conflict = true;
-        b->old_node = xstrdup(cur);
-        return false;
-    }
-    json_object_set_new(json_obj_ensure(pod, "spec"), "nodeName", json_string(b->node));
-    return true;
-}
-
 static void handle_binding(api_server *s, api_req *rq, api_route *rt, api_resp *resp)
 {
     json_t *body = NULL;
     reg_status st = {0};
-    struct bind_ctx b = {0};
-    int rc;
+    const char *node;
 
     if (decode_body(rq, NULL, &body, resp))
         return;
-    b.node = json_path_str(body, "target.name");
-    if (!b.node || !*b.node) {
+    node = json_path_str(body, "target.name");
+    if (!node || !*node)
         api_resp_error(resp, 422, "Invalid", "Binding \"%s\" is invalid: target.name: Required value",
                        rt->name);
-        goto out;
-    }
-    rc = reg_mutate(s->reg, rt->kind, rt->ns, rt->name, "binding", bind_mutate, &b, &st);
-    if (rc) {
-        api_resp_status(resp, &st);
-    } else if (b.conflict) {
-        api_resp_error(resp, 409, "Conflict", "Operation cannot be fulfilled on pods/binding \"%s\": "
-                       "pod %s is already assigned to node \"%s\"",
-                       rt->name, rt->name, b.old_node);
-    } else {
+    else if (reg_bind(s->reg, rt->ns, rt->name, node, &st))
+        api_resp_status(resp, &st); /* 404, or 409 when already bound */
+    else
         api_resp_json(resp, 201,
                       json_pack("{s:s,s:s,s:{},s:s,s:i}", "kind", "Status", "apiVersion", "v1",
                                 "metadata", "status", "Success", "code", 201));
-    }
     reg_status_release(&st);
-out:
-    free(b.old_node);
     json_decref(body);
 }
 

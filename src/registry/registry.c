@@ -372,9 +372,13 @@ static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, jso
     if (!old)
         old = cache_obj_json(cur);
 
-    if (subresource && strcmp(subresource, "binding") == 0 && json_path_str(old, "spec.nodeName")) {
-        rc = reg_fail(st, 409, "Conflict", "pod %s is already assigned to node \"%s\"",
-                      cur->name, json_path_str(old, "spec.nodeName"));
+    if (subresource && strcmp(subresource, "binding") == 0 && json_path_str(old, "spec.nodeName") &&
+        *json_path_str(old, "spec.nodeName")) {
+        /* Kubernetes' BindingREST wording. */
+        rc = reg_fail(st, 409, "Conflict",
+                      "Operation cannot be fulfilled on pods/binding \"%s\": pod %s is already "
+                      "assigned to node \"%s\"",
+                      cur->name, cur->name, json_path_str(old, "spec.nodeName"));
         goto out;
     }
     next = reg_prepare_update(k, desired, old, subresource, own_desired);

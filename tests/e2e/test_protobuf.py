@@ -687,6 +687,13 @@ def test_binding_and_eviction(srv, nodes, space):
     r = send_pb(srv, "POST", f"{base}/bind-me/binding", binding)
     assert r.status == 201, r
     assert srv.get_json(f"{base}/bind-me")["spec"]["nodeName"] == node_names[1]
+    # a bound pod is not moved: 409 in Kubernetes' words
+    r = send_pb(srv, "POST", f"{base}/bind-me/binding",
+                dict(binding, target={"kind": "Node", "name": node_names[0]}))
+    assert r.status == 409 and r.json["reason"] == "Conflict", r
+    assert r.json["message"] == (f'Operation cannot be fulfilled on pods/binding "bind-me": '
+                                 f'pod bind-me is already assigned to node "{node_names[1]}"'), r
+    assert srv.get_json(f"{base}/bind-me")["spec"]["nodeName"] == node_names[1]
     eviction = {"apiVersion": "policy/v1", "kind": "Eviction",
                 "metadata": {"name": "bind-me", "namespace": space},
                 "deleteOptions": {"gracePeriodSeconds": 0}}
