@@ -42,7 +42,9 @@ run_step() {
     shift 2
     local log="$LOGDIR/$name.log" start rc
     echo
-    echo "=== [$name] $*"
+    # The load average tells a later reader whether a slow step was slow
+    # itself or ran on a busy machine.
+    echo "=== [$name] $* (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
     start=$(date +%s)
     if declare -F "$1" >/dev/null; then
         "$@" 2>&1 | tee "$log"
@@ -62,6 +64,19 @@ run_step() {
         any_failed=1
     fi
     return "$rc"
+}
+
+# report_leftovers STEP: name any process an e2e step left running (tests
+# must clean up what they start; this shows which did not).  Diagnostic
+# only: it does not change the result.
+report_leftovers() {
+    local left
+    left=$(ps -eo pid=,etimes=,args= | grep -E 'everynode|runc|docker-registry|en-shim' |
+           grep -vE 'grep -E|scripts/test.sh' || true)
+    if [ -n "$left" ]; then
+        echo "=== [$1] processes still running after the step:"
+        echo "$left"
+    fi
 }
 
 skip_step() {
@@ -95,7 +110,12 @@ build_ok=0
 if run_step build 1200 make -j"$JOBS"; then build_ok=1; fi
 if [ $build_ok -eq 1 ]; then
     run_step unit 900 make unit
-    if [ $deps_ok -eq 1 ]; then run_step e2e 1800 make e2e; else skip_step e2e "deps/kubectl missing"; fi
+    if [ $deps_ok -eq 1 ]; then
+        run_step e2e 1800 make e2e
+        report_leftovers e2e
+    else
+        skip_step e2e "deps/kubectl missing"
+    fi
 else
     skip_step unit "build failed"
     skip_step e2e "build failed"
@@ -108,7 +128,12 @@ else
     if run_step san-build 1500 make SAN=1 -j"$JOBS"; then san_ok=1; fi
     if [ $san_ok -eq 1 ]; then
         run_step san-unit 1200 make SAN=1 unit
-        if [ $deps_ok -eq 1 ]; then run_step san-e2e 2400 make SAN=1 e2e; else skip_step san-e2e "deps/kubectl missing"; fi
+        if [ $deps_ok -eq 1 ]; then
+            run_step san-e2e 2400 make SAN=1 e2e
+            report_leftovers san-e2e
+        else
+            skip_step san-e2e "deps/kubectl missing"
+        fi
     else
         skip_step san-unit "san-build failed"
         skip_step san-e2e "san-build failed"
