@@ -17,31 +17,9 @@
 #include <cmocka.h>
 
 #include "core/core.h"
+#include "../tu_tmpdir.h"
 
-typedef struct {
-    char dir[64];
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = xcalloc(1, sizeof *f);
-
-    snprintf(f->dir, sizeof f->dir, "/tmp/en-fs-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char *cmd = xasprintf("rm -rf '%s'", f->dir);
-
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-    free(f);
-    return 0;
-}
+typedef tu_tmpdir fixture;
 
 static char *write_bytes(fixture *f, const char *name, const void *data, size_t n)
 {
@@ -103,8 +81,8 @@ static void test_mkdir_p(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_read_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_file, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_mkdir_p, tu_tmpdir_setup, tu_tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

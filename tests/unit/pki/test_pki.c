@@ -25,34 +25,12 @@
 #include <unistd.h>
 
 #include "core/core.h"
+#include "../tu_tmpdir.h"
 #include "pki/pki.h"
 
 #define N(a) (sizeof(a) / sizeof *(a))
 
-typedef struct fixture {
-    char dir[64]; /* temp data dir; pki_ensure writes dir/tls */
-} fixture;
-
-static int setup(void **state)
-{
-    fixture *f = xcalloc(1, sizeof *f);
-
-    snprintf(f->dir, sizeof f->dir, "/tmp/en-pki-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    char *cmd = xasprintf("rm -rf '%s'", f->dir);
-
-    assert_int_equal(system(cmd), 0);
-    free(cmd);
-    free(f);
-    return 0;
-}
+typedef tu_tmpdir fixture;
 
 static char *slurp(const char *path)
 {
@@ -500,11 +478,11 @@ static void test_base64(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_creates, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reuses_and_extends, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_openssl_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_damaged_files, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_no_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_creates, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_reuses_and_extends, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_openssl_files, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_files, tu_tmpdir_setup, tu_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_no_directory, tu_tmpdir_setup, tu_tmpdir_teardown),
         cmocka_unit_test(test_base64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
