@@ -571,8 +571,8 @@ static sim_node *pod_node(sim *s, json_t *pod)
     return n;
 }
 
-/* The outcome of a pod write (rc, resp) for key on n: counted, or logged
- * and retried later. */
+/* The outcome of a pod write (rc, resp) for key on node (NULL when the
+ * caller does not know it): counted, or logged and retried later. */
 static void pod_write_done(sim *s, const char *key, const char *node, bool del, int rc,
                            client_resp *resp)
 {
@@ -583,7 +583,7 @@ static void pod_write_done(sim *s, const char *key, const char *node, bool del, 
     /* Gone, or changed meanwhile (the watch brings the newer version). */
     if (rc == EN_NOTFOUND || rc == EN_CONFLICT || rc == EN_CLOSED)
         return;
-    sim_log_error(s, "pod=%s on node=%s: %s failed: %s", key, node,
+    sim_log_error(s, "pod=%s%s%s: %s failed: %s", key, node ? " on node=" : "", node ? node : "",
                   del ? "delete" : "status update", client_resp_message(resp));
     enqueue_delayed(s, T_POD_RECHECK, -1, key, SIM_RETRY_MIN_MS * 2);
 }
@@ -603,7 +603,7 @@ static void put_pod_status(sim *s, const char *key, const char *body)
     ns = xstrndup(key, (size_t)(slash - key));
     path = client_path(&client_res_pods, ns, slash + 1, "status");
     rc = client_request(s->cl, "PUT", path, "application/json", body, strlen(body), &resp);
-    pod_write_done(s, key, ns, false, rc, &resp);
+    pod_write_done(s, key, NULL, false, rc, &resp);
     client_resp_release(&resp);
     free(path);
     free(ns);
