@@ -16,7 +16,7 @@ int fs_read_file(const char *path, size_t max, char **out, size_t *len)
     char buf[8192];
     size_t n;
     sbuf sb;
-    int rc = 0;
+    int rc = 0, saved_errno;
 
     *out = NULL;
     if (!f)
@@ -35,7 +35,9 @@ int fs_read_file(const char *path, size_t max, char **out, size_t *len)
     }
     *out = sbuf_detach(&sb, len);
 out_close:
+    saved_errno = errno;
     fclose(f);
+    errno = saved_errno; /* the callers report the read's, not the close's */
     if (rc)
         sbuf_release(&sb);
     return rc;

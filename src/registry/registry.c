@@ -363,6 +363,7 @@ static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, jso
                             reg_status *st)
 {
     json_t *next = NULL, *causes = NULL;
+    const char *bound_to;
     int64_t rev;
     int rc;
     /* A binding changes only spec.nodeName, which pod updates may not. */
@@ -372,13 +373,13 @@ static int reg_write_update(registry *r, const kind_info *k, cache_obj *cur, jso
     if (!old)
         old = cache_obj_json(cur);
 
-    if (subresource && strcmp(subresource, "binding") == 0 && json_path_str(old, "spec.nodeName") &&
-        *json_path_str(old, "spec.nodeName")) {
+    bound_to = json_path_str(old, "spec.nodeName");
+    if (subresource && strcmp(subresource, "binding") == 0 && bound_to && *bound_to) {
         /* Kubernetes' BindingREST wording. */
         rc = reg_fail(st, 409, "Conflict",
                       "Operation cannot be fulfilled on pods/binding \"%s\": pod %s is already "
                       "assigned to node \"%s\"",
-                      cur->name, cur->name, json_path_str(old, "spec.nodeName"));
+                      cur->name, cur->name, bound_to);
         goto out;
     }
     next = reg_prepare_update(k, desired, old, subresource, own_desired);
@@ -471,7 +472,7 @@ int reg_update(registry *r, const kind_info *k, const char *ns, const char *name
                const char *subresource, const reg_write_opts *o, json_t **out, reg_status *st)
 {
     json_t *obj = o && o->consume ? json_incref(body) : json_deep_copy(body);
-    const char *rv;
+    const char *rv, *pre_uid;
     char *uid = NULL;
     long long want_rev = 0;
     bool explicit_rv;
@@ -491,8 +492,9 @@ int reg_update(registry *r, const kind_info *k, const char *ns, const char *name
     explicit_rv = rv && *rv;
     if (explicit_rv)
         want_rev = strtoll(rv, NULL, 10);
-    if (json_path_str(obj, "metadata.uid") && *json_path_str(obj, "metadata.uid"))
-        uid = xstrdup(json_path_str(obj, "metadata.uid"));
+    pre_uid = json_path_str(obj, "metadata.uid");
+    if (pre_uid && *pre_uid)
+        uid = xstrdup(pre_uid);
     for (tries = 0; tries < REG_MAX_RETRIES; tries++) {
         reg_backoff(tries);
         cache_obj *cur = cache_get(r->c, k, ns, name);

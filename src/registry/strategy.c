@@ -138,14 +138,17 @@ static void copy_field(json_t *dst, json_t *src, const char *field)
         json_object_del(dst, field);
 }
 
-/* A new object holding old's members, with member key shallow-copied too
- * (so that the caller may change key's own members), or created. */
-static json_t *copy_with_own(json_t *old, const char *key)
+/* obj's member key, replaced by a shallow copy of itself (an empty object
+ * when absent or not an object) and returned (borrowed): obj being a
+ * shallow copy, the caller may then change the member's own members
+ * without touching the object obj was copied from. */
+static json_t *own_member(json_t *obj, const char *key)
 {
-    json_t *next = json_copy(old), *m = json_object_get(old, key);
+    json_t *m = json_object_get(obj, key);
 
-    json_object_set_new(next, key, json_is_object(m) ? json_copy(m) : json_object());
-    return next;
+    m = json_is_object(m) ? json_copy(m) : json_object();
+    json_object_set_new(obj, key, m);
+    return m;
 }
 
 json_t *reg_prepare_update(const kind_info *k, json_t *desired, json_t *old,
@@ -168,20 +171,14 @@ json_t *reg_prepare_update(const kind_info *k, json_t *desired, json_t *old,
         return next;
     }
     if (subresource && strcmp(subresource, "binding") == 0) {
-        /* Binding sets the node of an unbound pod and nothing else: spec
-         * and status (whose conditions change) are next's own, their
-         * members old's. */
-        json_t *st, *conds;
-        next = copy_with_own(old, "spec");
-        json_t *node = json_path(desired, "spec.nodeName");
+        /* Binding sets the node of an unbound pod and nothing else: next,
+         * its spec, status and conditions are its own, their members old's
+         * (pod_set_scheduled changes only the conditions array). */
+        json_t *node = json_path(desired, "spec.nodeName"), *st, *conds;
+        next = json_copy(old);
         if (json_is_string(node))
-            json_object_set(json_object_get(next, "spec"), "nodeName", node);
-        st = json_copy(json_object_get(next, "status"));
-        if (!json_is_object(st)) {
-            json_decref(st);
-            st = json_object();
-        }
-        json_object_set_new(next, "status", st);
+            json_object_set(own_member(next, "spec"), "nodeName", node);
+        st = own_member(next, "status");
         conds = json_object_get(st, "conditions");
         if (json_is_array(conds))
             json_object_set_new(st, "conditions", json_copy(conds));
@@ -189,9 +186,9 @@ json_t *reg_prepare_update(const kind_info *k, json_t *desired, json_t *old,
         return next;
     }
     if (subresource && strcmp(subresource, "finalize") == 0) {
-        next = copy_with_own(old, "spec");
+        next = json_copy(old);
         json_t *f = json_path(desired, "spec.finalizers");
-        json_t *spec = json_obj_ensure(next, "spec");
+        json_t *spec = own_member(next, "spec");
         if (f)
             json_object_set(spec, "finalizers", f);
         else

@@ -1201,23 +1201,19 @@ static int sq_compact(store *base, int64_t rev)
     }
     s->active++;
     /* etcd's rules: a future revision is an error, an old one is done. */
-    if (rev > s->seq_rev) {
+    if (rev > s->seq_rev)
         rc = EN_INVALID;
-        goto out_leave;
-    }
-    if (rev <= s->compact_hi) {
+    else if (rev <= s->compact_hi)
         rc = EN_COMPACTED;
-        goto out_leave;
+    if (rc) {
+        pthread_mutex_unlock(&s->mu);
+    } else {
+        s->compact_hi = rev;
+        s->compact_req = rev;
+        s->has_compact = true;
+        pthread_cond_signal(&s->work_cv);
+        sq_wait_sequenced_unlock(s);
     }
-    s->compact_hi = rev;
-    s->compact_req = rev;
-    s->has_compact = true;
-    pthread_cond_signal(&s->work_cv);
-    sq_wait_sequenced_unlock(s);
-    sq_leave(s);
-    return rc;
-out_leave:
-    pthread_mutex_unlock(&s->mu);
     sq_leave(s);
     return rc;
 }
