@@ -38,9 +38,6 @@ static inline la_ssize_t tu_write_cb(struct archive *a, void *ud, const void *bu
     return (la_ssize_t)n;
 }
 
-/* A tarball of the entries, compressed with filter ('g' gzip, 'z' zstd, 'x'
- * xz, 'b' bzip2, 'Z' compress(1), 0 none), in memory: *len bytes the caller
- * frees. */
 /* Compress what a writes with filter: 'g'zip, 'z'std, 'x'z, 'b'zip2,
  * 'Z' (compress), anything else none. */
 static inline void tu_add_filter(struct archive *a, char filter)
@@ -57,6 +54,9 @@ static inline void tu_add_filter(struct archive *a, char filter)
         archive_write_add_filter_compress(a);
 }
 
+/* A tarball of the entries, compressed with filter ('g' gzip, 'z' zstd, 'x'
+ * xz, 'b' bzip2, 'Z' compress(1), 0 none), in memory: *len bytes the caller
+ * frees. */
 static inline char *tu_tar(const tentry *e, size_t n, char filter, size_t *len)
 {
     struct archive *a = archive_write_new();
