@@ -479,7 +479,9 @@ def compare_daemonsets(srv, nss, name, node_names, revision):
 
     def settled(ns, want_hash):
         pods = ds_pods(srv, ns, name)
-        ok = sorted(pods) == sorted(node_names) and all(
+        # A set, not sorted(): a pod created but not yet bound has node None
+        # for a moment in the middle of the roll-out, and that is "not yet".
+        ok = set(pods) == set(node_names) and all(
             p["metadata"]["labels"].get("controller-revision-hash") == want_hash
             for p in pods.values())
         return pods if ok else None
